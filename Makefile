@@ -1,0 +1,47 @@
+# Two commands: `make run` (demo site on http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt build-constraints.txt | cksum | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
+
+.PHONY: install run migrate demo test test-browser messages bench clean
+
+$(STAMP): requirements.txt build-constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.3"
+	$(BIN)/python -m pip install --quiet --build-constraint build-constraints.txt -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-browser: install
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+# Refresh the translation catalogues (needs GNU gettext) and compile them (polib, pure Python).
+messages: install
+	for app in portal home; do (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete); done
+	$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete --ignore='portal/*' --ignore='home/*' --ignore='.venv/*' --ignore='bench/*'
+	$(BIN)/python manage.py compile_catalogues
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

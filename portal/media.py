@@ -1,0 +1,101 @@
+"""Serve uploaded media with HTTP Range support.
+
+Browsers need byte ranges to seek in a video; django.views.static.serve
+always sends the whole file. Used when settings.SERVE_MEDIA is on (make run);
+in production a web server in front normally serves MEDIA_ROOT itself.
+"""
+
+import mimetypes
+import os
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.utils._os import safe_join
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+from django.views.static import was_modified_since
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+mimetypes.add_type("text/vtt", ".vtt")
+mimetypes.add_type("video/mp4", ".mp4")
+mimetypes.add_type("video/webm", ".webm")
+
+
+def _parse_range(header, size):
+    """Return (start, end) inclusive for a single satisfiable range, None for
+    no usable range header, or False for an unsatisfiable one."""
+    match = _RANGE.match(header.strip())
+    if not match:
+        return None
+    first, last = match.groups()
+    if first == "" and last == "":
+        return None
+    if first == "":
+        length = int(last)
+        if length == 0:
+            return False
+        return max(size - length, 0), size - 1
+    start = int(first)
+    end = int(last) if last else size - 1
+    if start >= size or end < start:
+        return False
+    return start, min(end, size - 1)
+
+
+class _RangeFile:
+    """Iterate over part of a file in blocks."""
+
+    block_size = 64 * 1024
+
+    def __init__(self, fileobj, start, length):
+        self.fileobj = fileobj
+        self.fileobj.seek(start)
+        self.remaining = length
+
+    def __iter__(self):
+        while self.remaining > 0:
+            chunk = self.fileobj.read(min(self.block_size, self.remaining))
+            if not chunk:
+                break
+            self.remaining -= len(chunk)
+            yield chunk
+
+    def close(self):
+        self.fileobj.close()
+
+
+@require_safe
+def serve_media(request, path):
+    try:
+        full_path = Path(safe_join(settings.MEDIA_ROOT, path))
+    except Exception:
+        raise Http404
+    if not full_path.is_file():
+        raise Http404
+    stat = full_path.stat()
+    if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), stat.st_mtime):
+        return HttpResponseNotModified()
+    content_type = mimetypes.guess_type(full_path.name)[0] or "application/octet-stream"
+    size = stat.st_size
+    byte_range = _parse_range(request.headers.get("Range", ""), size) if "Range" in request.headers else None
+
+    if byte_range is False:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+    elif byte_range is None:
+        response = FileResponse(full_path.open("rb"), content_type=content_type)
+        response["Content-Length"] = str(size)
+    else:
+        start, end = byte_range
+        length = end - start + 1
+        fileobj = full_path.open("rb")
+        response = FileResponse(_RangeFile(fileobj, start, length), content_type=content_type, status=206)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(length)
+    response["Accept-Ranges"] = "bytes"
+    response["Last-Modified"] = http_date(stat.st_mtime)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,115 @@
+"""Reference data and settings shared by every app."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+
+class Street(models.Model):
+    """A street office (街道), identified by its administrative division code."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    code = models.CharField(
+        _("division code"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^\d{9}$|^\d{12}$", _("Enter a 9 or 12 digit division code."))],
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("street")
+        verbose_name_plural = _("streets")
+
+    def __str__(self):
+        return self.name
+
+
+class Community(models.Model):
+    """A residents' community (社区) inside a street."""
+
+    street = models.ForeignKey(
+        Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("street")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    panels = [FieldPanel("street"), FieldPanel("name"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["street__sort_order", "street__code", "sort_order", "name"]
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name"], name="unique_community_per_street")
+        ]
+
+    def __str__(self):
+        return f"{self.street.name} · {self.name}"
+
+
+@register_setting(icon="cog")
+class PortalSettings(BaseGenericSetting):
+    """Editable facts about the service, shown in the footer and used by the forms."""
+
+    site_name = models.CharField(
+        _("site name"), max_length=100, default="湖里区小散工程和零星作业安全生产纳管平台"
+    )
+    hotline = models.CharField(_("hotline"), max_length=50, blank=True)
+    office_address = models.CharField(_("office address"), max_length=200, blank=True)
+    office_hours = models.CharField(_("office hours"), max_length=100, blank=True)
+    icp_number = models.CharField(
+        _("ICP filing number"), max_length=50, blank=True, help_text=_("Shown in the footer, e.g. 闽ICP备xxxxxxxx号.")
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("privacy notice page"),
+    )
+    threshold_investment_yuan = models.DecimalField(
+        _("threshold: investment (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("300000"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Works below this investment need no construction permit and are registered here."),
+    )
+    threshold_area_m2 = models.DecimalField(
+        _("threshold: floor area (m²)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("300"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Works below this floor area need no construction permit and are registered here."),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("site_name"), FieldPanel("hotline"), FieldPanel("office_address"),
+             FieldPanel("office_hours"), FieldPanel("icp_number")],
+            heading=_("Contact and footer"),
+        ),
+        FieldPanel("privacy_page"),
+        MultiFieldPanel(
+            [FieldPanel("threshold_investment_yuan"), FieldPanel("threshold_area_m2")],
+            heading=_("Small works threshold"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("portal settings")
+
+    def needs_construction_permit(self, investment_yuan, area_m2):
+        """The national rule exempts a work at or below either limit (以下 includes
+        the limit itself), so a permit is needed only when both are exceeded."""
+        return investment_yuan > self.threshold_investment_yuan and area_m2 > self.threshold_area_m2

@@ -1,0 +1,5 @@
+from .base import *  # noqa: F401,F403
+
+DEBUG = True
+ALLOWED_HOSTS = ["*"]
+ALLOW_DEMO_CONTENT = True

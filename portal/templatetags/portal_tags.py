@@ -1,0 +1,35 @@
+import segno
+from django import template
+from django.utils.safestring import mark_safe
+from wagtail.models import Site
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/main_menu.html", takes_context=True)
+def main_menu(context):
+    """Top-level pages marked 'show in menus', one query."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    pages = site.root_page.get_children().live().public().in_menu() if site else []
+    page = context.get("page")
+    return {
+        "menu_pages": pages,
+        "current_path": request.path if request else "",
+        "current_url_path": page.url_path if page is not None else "",
+    }
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def breadcrumbs(page):
+    """Ancestors below the tree root, one query."""
+    ancestors = page.get_ancestors().filter(depth__gt=1) if page.depth > 2 else []
+    return {"ancestors": ancestors, "current": page}
+
+
+@register.simple_tag
+def qr_svg(data, scale=4, title=""):
+    """An inline SVG QR code (segno), for receipts and leaflets."""
+    qr = segno.make(data, error="m")
+    svg = qr.svg_inline(scale=scale, title=title or None, svgclass="qr-code", lineclass=None)
+    return mark_safe(svg)
