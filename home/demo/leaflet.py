@@ -1,0 +1,5 @@
+"""Demo content: leaflet. (Filled in by the leaflet work.)"""
+
+
+def load(home):
+    return []

@@ -1,0 +1,5 @@
+"""Demo content: notices. (Filled in by the notices work.)"""
+
+
+def load(home):
+    return []
