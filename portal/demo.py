@@ -66,6 +66,11 @@ def load():
     ensure_settings()
     for username, (full_name, is_superuser) in DEMO_USERS.items():
         ensure_user(username, full_name, is_superuser=is_superuser)
+    return []
+
+
+def summary():
+    """Where to go and how to log in, printed after loading."""
     password, source = demo_password()
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     lines = [

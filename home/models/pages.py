@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
@@ -52,9 +53,29 @@ class HomePage(CJKSearchMixin, Page):
         verbose_name = _("home page")
 
     def search_body_text(self):
-        from django.utils.html import strip_tags
-
         return " ".join([strip_tags(self.intro), stream_plain_text(self.steps)])
+
+    def get_context(self, request, *args, **kwargs):
+        """Entry points, latest notices and featured videos, in a fixed number of queries."""
+        from .leaflet import LeafletPage
+        from .notices import NoticePage
+        from .policies import PolicyIndexPage
+        from .videos import VideoIndexPage, VideoPage
+
+        context = super().get_context(request, *args, **kwargs)
+        children = self.get_children().live().public()
+        context["policy_index"] = children.type(PolicyIndexPage).first()
+        context["leaflet"] = children.type(LeafletPage).first()
+        context["video_index"] = children.type(VideoIndexPage).first()
+        context["latest_notices"] = (
+            NoticePage.objects.live().public().descendant_of(self).order_by("-date", "-pk")[: self.notices_count]
+        )
+        context["featured_videos"] = (
+            VideoPage.objects.live().public().descendant_of(self).filter(featured=True)
+            .select_related("video").prefetch_related("poster__renditions")
+            .order_by("-first_published_at")[:3]
+        )
+        return context
 
 
 class StandardPage(CJKSearchMixin, Page):

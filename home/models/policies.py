@@ -1,8 +1,18 @@
 """Measures (政策法规): a document with an explicit status, a body of
 chapters and articles, attachments and links to related documents."""
 
+import html
+from dataclasses import dataclass, field
+from itertools import count
+from typing import ClassVar
+
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Case, F, IntegerField, When
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
@@ -62,6 +72,154 @@ class PolicyBodyBlock(blocks.StreamBlock):
     section = SectionBlock()
 
 
+_DIGITS = "零一二三四五六七八九"
+_UNITS = ("", "十", "百", "千")
+
+
+def _numeral_below_ten_thousand(n):
+    """1..9999 in full form, with one 零 for each run of inner zeros: 一百零三, 一千零一十."""
+    parts = []
+    zero_pending = False
+    for power in (3, 2, 1, 0):
+        digit = n // 10**power % 10
+        if digit == 0:
+            zero_pending = bool(parts)
+            continue
+        if zero_pending:
+            parts.append("零")
+            zero_pending = False
+        parts.append(_DIGITS[digit] + _UNITS[power])
+    return "".join(parts)
+
+
+def chinese_numeral(n):
+    """Write 0 <= n < 100,000,000 in Chinese numerals as legal texts number their
+    articles: 十二, 二十一, 一百零三, 一百一十, 一千零一, 十万零一十.
+
+    A leading 一十 is shortened to 十 (第十条, not 第一十条), inner ones are not
+    (一百一十)."""
+    if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n < 10**8:
+        raise ValueError(f"cannot write {n!r} in Chinese numerals")
+    if n == 0:
+        return _DIGITS[0]
+    high, low = divmod(n, 10_000)
+    text = ""
+    if high:
+        text = _numeral_below_ten_thousand(high) + "万"
+        if low and low < 1000:
+            text += "零"
+    if low:
+        text += _numeral_below_ten_thousand(low)
+    return text[1:] if text.startswith("一十") else text
+
+
+# The labels below (第一章, 第十二条, 一、) are the document's own numbering,
+# part of its Chinese text like its title, so they are not interface strings.
+
+
+def _excerpt(rich_text, length=24):
+    return Truncator(html.unescape(strip_tags(rich_text.source))).chars(length)
+
+
+@dataclass
+class OutlineArticle:
+    """An article numbered continuously across the whole document (第一条 … 第一百零三条)."""
+
+    kind: ClassVar[str] = "article"
+    number: int
+    text: object  # RichText
+    heading_level: int
+
+    @property
+    def label(self):
+        return f"第{chinese_numeral(self.number)}条"
+
+    @property
+    def anchor(self):
+        return f"article-{self.number}"
+
+    @property
+    def excerpt(self):
+        return _excerpt(self.text)
+
+
+@dataclass
+class OutlineChapter:
+    kind: ClassVar[str] = "chapter"
+    number: int
+    title: str
+    articles: list = field(default_factory=list)
+
+    @property
+    def label(self):
+        return f"第{chinese_numeral(self.number)}章"
+
+    @property
+    def anchor(self):
+        return f"chapter-{self.number}"
+
+
+@dataclass
+class OutlineSection:
+    kind: ClassVar[str] = "section"
+    number: int
+    title: str
+    text: object  # RichText
+
+    @property
+    def label(self):
+        return f"{chinese_numeral(self.number)}、"
+
+    @property
+    def anchor(self):
+        return f"section-{self.number}"
+
+
+def build_outline(body):
+    """Number a policy body's chapters, articles and sections in document order.
+
+    Articles are numbered across chapters (第二章 continues where 第一章 ended),
+    so an article's anchor stays the same whichever chapter it sits in.
+    """
+    chapters, articles, sections = count(1), count(1), count(1)
+    outline = []
+    for block in body:
+        if block.block_type == "chapter":
+            chapter = OutlineChapter(next(chapters), block.value["title"])
+            chapter.articles = [
+                OutlineArticle(next(articles), article["text"], heading_level=3)
+                for article in block.value["articles"]
+            ]
+            outline.append(chapter)
+        elif block.block_type == "article":
+            outline.append(OutlineArticle(next(articles), block.value["text"], heading_level=2))
+        elif block.block_type == "section":
+            outline.append(OutlineSection(next(sections), block.value["title"], block.value["text"]))
+    return outline
+
+
+class PolicyFilterForm(forms.Form):
+    """The index's filters. Unknown values are dropped, not reported: they come
+    from hand-edited or stale addresses, and the list should still show."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    issuing_body = forms.ChoiceField(label=_("Issuing body"), required=False)
+
+    def __init__(self, data, issuing_bodies):
+        super().__init__(data)
+        self.fields["status"].choices = [("", _("All statuses")), *PolicyStatus.choices]
+        self.fields["issuing_body"].choices = [("", _("All issuing bodies"))] + [
+            (body, body) for body in issuing_bodies
+        ]
+        for name, form_field in self.fields.items():
+            form_field.widget.attrs.update({"class": "form-select", "id": f"policy-filter-{name}"})
+
+    def filters(self):
+        """The valid, non-empty filter values."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
 class PolicyIndexPage(Page):
     intro = RichTextField(_("introduction"), features=["bold", "link"], blank=True)
 
@@ -71,8 +229,45 @@ class PolicyIndexPage(Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["home.PolicyDocumentPage"]
 
+    per_page = 10
+    # Only what the list shows (and pageurl needs), so a long list stays one query.
+    list_fields = (
+        "title", "slug", "url_path", "document_number", "issuing_body", "issue_date", "status", "summary",
+    )
+
     class Meta:
         verbose_name = _("measures index")
+
+    def documents(self):
+        """Live public documents, those in force first, then newest first."""
+        return (
+            PolicyDocumentPage.objects.child_of(self).live().public()
+            .only(*self.list_fields)
+            .annotate(
+                not_in_force=Case(When(status=PolicyStatus.IN_FORCE, then=0), default=1,
+                                  output_field=IntegerField())
+            )
+            .order_by("not_in_force", F("issue_date").desc(nulls_last=True), "-pk")
+        )
+
+    def issuing_bodies(self):
+        return list(
+            PolicyDocumentPage.objects.child_of(self).live().public()
+            .order_by("issuing_body").values_list("issuing_body", flat=True).distinct()
+        )
+
+    def filtered_documents(self, params):
+        """The filter form bound to ``params`` (request.GET) and the documents it selects."""
+        form = PolicyFilterForm(params, self.issuing_bodies())
+        return form, self.documents().filter(**form.filters())
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        form, documents = self.filtered_documents(request.GET)
+        context["filter_form"] = form
+        context["is_filtered"] = bool(form.filters())
+        context["documents_page"] = Paginator(documents, self.per_page).get_page(request.GET.get("page"))
+        return context
 
 
 class PolicyDocumentPage(CJKSearchMixin, Page):
@@ -140,6 +335,26 @@ class PolicyDocumentPage(CJKSearchMixin, Page):
     @property
     def is_in_force(self):
         return self.status == PolicyStatus.IN_FORCE
+
+    def outline(self):
+        """The numbered chapters, articles and sections, for the TOC and the body."""
+        return build_outline(self.body)
+
+    def related_groups(self):
+        """Live related documents as (kind label, [pages]) in the order of RelationKind."""
+        labels = dict(RelationKind.choices)
+        groups = {}
+        for relation in self.relations.select_related("target"):
+            if relation.target.live:
+                groups.setdefault(relation.kind, []).append(relation.target)
+        return [(labels[kind], groups[kind]) for kind in RelationKind.values if kind in groups]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["outline"] = self.outline()
+        context["attachments"] = self.attachments.select_related("document")
+        context["related_groups"] = self.related_groups()
+        return context
 
     def search_body_text(self):
         from django.utils.html import strip_tags

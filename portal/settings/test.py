@@ -12,3 +12,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOW_DEMO_CONTENT = True
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

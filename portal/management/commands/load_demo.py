@@ -16,5 +16,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             for dotted in settings.DEMO_LOADERS:
                 report.extend(import_string(dotted)() or [])
+        report.extend(import_string("portal.demo.summary")())
         for line in report:
             self.stdout.write(line)

@@ -1,0 +1,84 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.settings.env import cache_from_url, env_bool, env_list, env_str
+
+
+def test_cache_url_defaults_to_local_memory():
+    assert cache_from_url("")["BACKEND"].endswith("LocMemCache")
+    assert cache_from_url("locmem://")["BACKEND"].endswith("LocMemCache")
+
+
+def test_cache_url_redis():
+    cache = cache_from_url("redis://127.0.0.1:6379/1")
+    assert cache == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/1"}
+
+
+def test_cache_url_unknown_scheme_is_refused():
+    with pytest.raises(ImproperlyConfigured):
+        cache_from_url("memcached://x")
+
+
+def test_env_readers(monkeypatch):
+    monkeypatch.setenv("X_LIST", "a.example, b.example,,")
+    monkeypatch.setenv("X_BOOL", "yes")
+    monkeypatch.delenv("X_MISSING", raising=False)
+    assert env_list("X_LIST") == ["a.example", "b.example"]
+    assert env_bool("X_BOOL") is True
+    assert env_bool("X_MISSING", default=False) is False
+    assert env_str("X_MISSING", "d") == "d"
+    with pytest.raises(ImproperlyConfigured):
+        env_str("X_MISSING", required=True)
+
+
+def test_base_settings_are_chinese_and_shanghai(settings):
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert {code for code, _ in settings.LANGUAGES} == {"zh-hans", "en"}
+
+
+def test_production_settings_need_a_secret_key(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("ALLOWED_HOSTS", "portal.example.gov.cn")
+    sys.modules.pop("portal.settings.production", None)
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        importlib.import_module("portal.settings.production")
+    sys.modules.pop("portal.settings.production", None)
+
+
+def test_production_settings_need_allowed_hosts(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 50)
+    monkeypatch.delenv("ALLOWED_HOSTS", raising=False)
+    sys.modules.pop("portal.settings.production", None)
+    with pytest.raises(ImproperlyConfigured, match="ALLOWED_HOSTS"):
+        importlib.import_module("portal.settings.production")
+    sys.modules.pop("portal.settings.production", None)
+
+
+def test_production_settings_read_the_environment(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.setenv("SECRET_KEY", "s" * 50)
+    monkeypatch.setenv("ALLOWED_HOSTS", "portal.example.gov.cn")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.internal:5432/huli")
+    monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/2")
+    sys.modules.pop("portal.settings.production", None)
+    sys.modules.pop("portal.settings.base", None)
+    try:
+        production = importlib.import_module("portal.settings.production")
+        assert production.DEBUG is False
+        assert production.ALLOWED_HOSTS == ["portal.example.gov.cn"]
+        assert production.DATABASES["default"]["HOST"] == "db.internal"
+        assert production.CACHES["default"]["BACKEND"].endswith("RedisCache")
+        assert production.ALLOW_DEMO_CONTENT is False
+        assert production.SESSION_COOKIE_SECURE is True
+    finally:
+        sys.modules.pop("portal.settings.production", None)
+        sys.modules.pop("portal.settings.base", None)
