@@ -34,6 +34,15 @@ def _chromium_path():
 _BROWSER_SKIPS = []
 
 
+def pytest_collection_modifyitems(items):
+    """Tests on the live server need committed data, and must get back the
+    rows that migrations create (Wagtail's root page, the streets) after
+    the transactional flush: force serialized rollback for all of them."""
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
+
+
 def pytest_terminal_summary(terminalreporter):
     if _BROWSER_SKIPS:
         terminalreporter.write_sep("!", "BROWSER TESTS SKIPPED", red=True, bold=True)
@@ -53,9 +62,17 @@ def chromium():
         _BROWSER_SKIPS.append(reason)
         warnings.warn(reason)
         pytest.skip(reason)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs the test in a greenlet with its own context
+    # variables, where Django would open new connection objects that lack the
+    # test database's serialized contents (needed for serialized rollback).
+    # Keep using the connections the test database was set up with.
+    before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        for alias, connection in before.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
@@ -116,3 +133,12 @@ def home_page(db):
     from home.demo.site import ensure_home_page
 
     return ensure_home_page()
+
+
+@pytest.fixture
+def demo_site(transactional_db, monkeypatch):
+    """The whole launch-day demo content, committed, for browser tests."""
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests")
+    call_command("load_demo", stdout=open(os.devnull, "w"))
