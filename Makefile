@@ -34,11 +34,11 @@ test: install
 test-browser: install
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
-# Refresh the translation catalogues (needs GNU gettext) and compile them (polib, pure Python).
+# Refresh and compile the translation catalogues (needs GNU gettext: apt-get install gettext).
 messages: install
-	for app in portal home; do (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete); done
+	for app in portal home; do (cd $$app && PYTHONPATH=$(CURDIR) ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete); done
 	$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete --ignore='portal/*' --ignore='home/*' --ignore='.venv/*' --ignore='bench/*'
-	$(BIN)/python manage.py compile_catalogues
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install
 	$(BIN)/python bench/run.py
