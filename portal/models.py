@@ -82,7 +82,7 @@ class PortalSettings(BaseGenericSetting):
         decimal_places=2,
         default=Decimal("300000"),
         validators=[MinValueValidator(Decimal("0.01"))],
-        help_text=_("Works below this investment need no construction permit and are registered here."),
+        help_text=_("A work needs a construction permit only when it exceeds both limits; otherwise it is registered here."),
     )
     threshold_area_m2 = models.DecimalField(
         _("threshold: floor area (m²)"),
@@ -90,7 +90,7 @@ class PortalSettings(BaseGenericSetting):
         decimal_places=2,
         default=Decimal("300"),
         validators=[MinValueValidator(Decimal("0.01"))],
-        help_text=_("Works below this floor area need no construction permit and are registered here."),
+        help_text=_("A work needs a construction permit only when it exceeds both limits; otherwise it is registered here."),
     )
 
     panels = [
