@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
+    BalancedColumns,
     BaseDocTemplate,
     Flowable,
     Frame,
@@ -28,6 +29,7 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageTemplate,
     Paragraph,
+    Spacer,
     Table,
     TableStyle,
 )
@@ -186,35 +188,27 @@ def body_flowables(page, styles):
                 story.append(Paragraph(_markup(value["title"]), styles["body"]))
             story.append(_bullets(list(value["items"]), styles["body"], value["numbered"]))
         elif block.block_type == "callout":
-            callout = []
-            if value["title"]:
-                callout.append(Paragraph(_markup(value["title"]), styles["callout_title"]))
-            for is_item, text in rich_text_items(value["text"].source):
-                callout.append(Paragraph(("• " if is_item else "") + _markup(text), styles["callout"]))
-            if callout:
-                callout[-1].style = ParagraphStyle("callout_end", parent=callout[-1].style, spaceAfter=styles["body"].fontSize * 0.8)
-                # The shaded boxes need a little room above the first line.
-                story.append(Spacer(styles["body"].fontSize * 0.3))
-                story.extend(callout)
+            story.extend(_callout(value, styles))
     return story
 
 
-class Spacer(Flowable):
-    """Vertical space that, unlike reportlab's Spacer, vanishes at a column top."""
-
-    def __init__(self, height):
-        super().__init__()
-        self.height = height
-
-    def wrap(self, available_width, available_height):
-        return 0, self.height
-
-    def draw(self):
-        pass
+def _callout(value, styles):
+    """A shaded run of paragraphs; unlike a table, it may break across columns."""
+    paragraphs = [(value["title"], styles["callout_title"])] if value["title"] else []
+    paragraphs += [
+        (("• " if is_item else "") + text, styles["callout"]) for is_item, text in rich_text_items(value["text"].source)
+    ]
+    if not paragraphs:
+        return []
+    last_text, last_style = paragraphs[-1]
+    paragraphs[-1] = (last_text, ParagraphStyle("callout_end", parent=last_style, spaceAfter=styles["body"].fontSize))
+    # The shading reaches above the first line, so leave it some room.
+    return [Spacer(0, styles["body"].fontSize * 0.4)] + [Paragraph(_markup(t), s) for t, s in paragraphs]
 
 
 def header_flowable(page, registration_url, styles, width):
-    """Title and subtitle on the left, the QR code with its caption on the right."""
+    """Title and subtitle on the left; the QR code, its caption and the address
+    it encodes (for those who cannot scan) on the right."""
     qr_column = QR_SIZE + 4 * mm
     left = [Paragraph(_markup(page.title), styles["title"])]
     if page.subtitle:
@@ -235,47 +229,50 @@ def header_flowable(page, registration_url, styles, width):
     return table
 
 
-def _render(page, registration_url, size):
+def render_at_size(page, registration_url, size):
     """The PDF bytes and page count at one body font size."""
     styles = _styles(size)
     width, height = A4
     inner_width = width - 2 * MARGIN
     header = header_flowable(page, registration_url, styles, inner_width)
     header_height = header.wrap(inner_width, height)[1] + 4 * mm
-    column_width = (inner_width - COLUMN_GAP) / 2
 
-    def columns(top):
-        column_height = top - MARGIN
-        return [
-            Frame(MARGIN + i * (column_width + COLUMN_GAP), MARGIN, column_width, column_height,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=f"column{i}")
-            for i in (0, 1)
-        ]
+    def frame(name, bottom, top):
+        return Frame(MARGIN, bottom, inner_width, top - bottom, id=name,
+                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
-    header_frame = Frame(MARGIN, height - MARGIN - header_height, inner_width, header_height,
-                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="header")
+    top = height - MARGIN
+    body_top = top - header_height
     buffer = BytesIO()
     doc = BaseDocTemplate(
         buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-        title=page.title, subject=page.subtitle, lang="zh-CN", invariant=True,
+        title=page.title, subject=page.subtitle, author="", creator="", lang="zh-CN",
         pageTemplates=[
-            PageTemplate("first", [header_frame, *columns(height - MARGIN - header_height)]),
-            PageTemplate("later", columns(height - MARGIN)),
+            PageTemplate("first", [frame("header", body_top, top), frame("body", MARGIN, body_top)]),
+            PageTemplate("later", [frame("body", MARGIN, top)]),
         ],
     )
-    doc.build([NextPageTemplate("later"), header, FrameBreak(), *body_flowables(page, styles)])
+    story = [NextPageTemplate("later"), header]
+    body = body_flowables(page, styles)
+    if body:  # BalancedColumns cannot balance nothing
+        story += [FrameBreak(), BalancedColumns(
+            body, nCols=2, innerPadding=COLUMN_GAP, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+        )]
+    doc.build(story)
     return buffer.getvalue(), doc.page
 
 
 def build_leaflet_pdf(page, registration_url):
     """The leaflet as PDF bytes, on one A4 sheet whenever the text allows.
 
+    The result depends only on the page and the address, which is what lets
+    the view answer with the page's publication time as Last-Modified.
     Editors may add blocks, so the body font shrinks step by step until the
     layout fits one sheet; only text too long even at the smallest size runs
     on to a second sheet rather than being cut.
     """
     for size in FONT_SIZES:
-        pdf, pages = _render(page, registration_url, size)
+        pdf, pages = render_at_size(page, registration_url, size)
         if pages == 1:
             break
     return pdf

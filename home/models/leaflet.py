@@ -1,10 +1,15 @@
 """The notice leaflet (纳管须知): one page, printable on an A4 sheet, with a PDF."""
 
+from urllib.parse import quote
+
 from django.db import models
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -12,6 +17,10 @@ from wagtail.search import index
 from portal.search import CJKSearchMixin
 
 from .blocks import CalloutBlock, HeadingBlock, stream_plain_text
+
+# The registration form arrives with its own app; until then this address may 404.
+REGISTRATION_PATH = "/register/"
+PDF_FALLBACK_NAME = "leaflet.pdf"
 
 
 class LeafletListBlock(blocks.StructBlock):
@@ -58,3 +67,38 @@ class LeafletPage(RoutablePageMixin, CJKSearchMixin, Page):
 
     def search_body_text(self):
         return " ".join([self.subtitle, stream_plain_text(self.body)])
+
+    @staticmethod
+    def registration_url(request):
+        """The registration form on this host, absolute because the QR code is
+        opened by another device (the phone that scans the printed sheet)."""
+        return request.build_absolute_uri(REGISTRATION_PATH)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["registration_url"] = self.registration_url(request)
+        return context
+
+    @path("pdf/", name="pdf")
+    def pdf(self, request):
+        """The leaflet as a downloadable A4 PDF. It changes only when the page is
+        published, so Last-Modified lets browsers and proxies revalidate it."""
+        from home.leaflet_pdf import build_leaflet_pdf
+
+        timestamp = int(self.last_published_at.timestamp()) if self.last_published_at else None
+        if timestamp is not None:
+            not_modified = get_conditional_response(request, last_modified=timestamp)
+            if not_modified is not None:
+                return not_modified
+        pdf = build_leaflet_pdf(self, self.registration_url(request))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = attachment_disposition(f"{self.title}.pdf")
+        if timestamp is not None:
+            response["Last-Modified"] = http_date(timestamp)
+        return response
+
+
+def attachment_disposition(filename, fallback=PDF_FALLBACK_NAME):
+    """Content-Disposition for a download with a Chinese name: the RFC 5987
+    filename* for browsers that read it, an ASCII filename for the rest."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
