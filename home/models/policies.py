@@ -179,7 +179,8 @@ def build_outline(body):
     """Number a policy body's chapters, articles and sections in document order.
 
     Articles are numbered across chapters (第二章 continues where 第一章 ended),
-    so an article's anchor stays the same whichever chapter it sits in.
+    as Chinese legal texts are cited, so "#article-12" names one article of the
+    whole document, not the twelfth of some chapter.
     """
     chapters, articles, sections = count(1), count(1), count(1)
     outline = []
@@ -238,11 +239,16 @@ class PolicyIndexPage(Page):
     class Meta:
         verbose_name = _("measures index")
 
-    def documents(self):
-        """Live public documents, those in force first, then newest first."""
+    def published_documents(self):
+        """Live documents the public may see. ``public()`` runs its own query, so
+        build this once per request and derive the rest from it."""
+        return PolicyDocumentPage.objects.child_of(self).live().public()
+
+    def documents(self, published=None):
+        """Published documents, those in force first, then newest first."""
+        published = self.published_documents() if published is None else published
         return (
-            PolicyDocumentPage.objects.child_of(self).live().public()
-            .only(*self.list_fields)
+            published.only(*self.list_fields)
             .annotate(
                 not_in_force=Case(When(status=PolicyStatus.IN_FORCE, then=0), default=1,
                                   output_field=IntegerField())
@@ -250,16 +256,12 @@ class PolicyIndexPage(Page):
             .order_by("not_in_force", F("issue_date").desc(nulls_last=True), "-pk")
         )
 
-    def issuing_bodies(self):
-        return list(
-            PolicyDocumentPage.objects.child_of(self).live().public()
-            .order_by("issuing_body").values_list("issuing_body", flat=True).distinct()
-        )
-
     def filtered_documents(self, params):
         """The filter form bound to ``params`` (request.GET) and the documents it selects."""
-        form = PolicyFilterForm(params, self.issuing_bodies())
-        return form, self.documents().filter(**form.filters())
+        published = self.published_documents()
+        issuing_bodies = published.order_by("issuing_body").values_list("issuing_body", flat=True).distinct()
+        form = PolicyFilterForm(params, list(issuing_bodies))
+        return form, self.documents(published).filter(**form.filters())
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
