@@ -6,7 +6,6 @@ in production a web server in front normally serves MEDIA_ROOT itself.
 """
 
 import mimetypes
-import os
 import re
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.static import was_modified_since
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$", re.IGNORECASE)  # range units are case-insensitive
 
 mimetypes.add_type("text/vtt", ".vtt")
 mimetypes.add_type("video/mp4", ".mp4")
@@ -26,7 +25,8 @@ mimetypes.add_type("video/webm", ".webm")
 
 def _parse_range(header, size):
     """Return (start, end) inclusive for a single satisfiable range, None for
-    no usable range header, or False for an unsatisfiable one."""
+    a header to ignore (absent, malformed, several ranges), or False for an
+    unsatisfiable one (RFC 9110 section 14)."""
     match = _RANGE.match(header.strip())
     if not match:
         return None
@@ -34,15 +34,19 @@ def _parse_range(header, size):
     if first == "" and last == "":
         return None
     if first == "":
+        # A suffix range: the last N bytes. Nothing to send from an empty file.
         length = int(last)
-        if length == 0:
+        if length == 0 or size == 0:
             return False
         return max(size - length, 0), size - 1
     start = int(first)
-    end = int(last) if last else size - 1
-    if start >= size or end < start:
+    if last and int(last) < start:
+        # An invalid range-spec, so the whole header is ignored (200), not 416.
+        return None
+    if start >= size:
         return False
-    return start, min(end, size - 1)
+    end = min(int(last), size - 1) if last else size - 1
+    return start, end
 
 
 class _RangeFile:
@@ -80,7 +84,13 @@ def serve_media(request, path):
         return HttpResponseNotModified()
     content_type = mimetypes.guess_type(full_path.name)[0] or "application/octet-stream"
     size = stat.st_size
+    last_modified = http_date(stat.st_mtime)
     byte_range = _parse_range(request.headers.get("Range", ""), size) if "Range" in request.headers else None
+    if_range = request.headers.get("If-Range")
+    if byte_range is not None and if_range is not None and if_range.strip() != last_modified:
+        # The client's copy is of another version (or it sent an ETag, which
+        # we do not make): send the whole current file, not a piece to splice.
+        byte_range = None
 
     if byte_range is False:
         response = HttpResponse(status=416)
@@ -96,6 +106,6 @@ def serve_media(request, path):
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
-    response["Last-Modified"] = http_date(stat.st_mtime)
+    response["Last-Modified"] = last_modified
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,14 +1,42 @@
 """Safety-education videos (宣教片) with captions and a transcript."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
+from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search import index
 
+from home import webvtt
 from portal.search import CJKSearchMixin
+
+# The rendition of the poster used by the index, the video page and the home
+# page's featured list; templates must use the same spec so that the one
+# prefetched rendition is found.
+POSTER_FILTER = "fill-640x360"
+# Captions may run this far past the end of the file (rounding in editors).
+CAPTION_END_TOLERANCE = 0.5
+
+
+def format_duration(seconds):
+    """'1分05秒' style text for a duration in seconds (rounded to whole seconds)."""
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes:
+        # Translators: a video's length, e.g. 1分05秒
+        return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": secs}
+    # Translators: a video's length under a minute, e.g. 45秒
+    return _("%(seconds)d s") % {"seconds": secs}
+
+
+def iso_duration(seconds):
+    """An ISO 8601 duration for <time datetime>, e.g. PT1M5S."""
+    minutes, secs = divmod(round(seconds), 60)
+    return f"PT{minutes}M{secs}S" if minutes else f"PT{secs}S"
 
 
 class VideoTopic(models.TextChoices):
@@ -32,6 +60,33 @@ class VideoIndexPage(Page):
 
     class Meta:
         verbose_name = _("video index")
+
+    def get_context(self, request, *args, **kwargs):
+        """The videos, optionally of one topic (?topic=fall), and the topics to
+        filter by. Query count does not depend on how many videos there are:
+        the media file comes by join, posters and their renditions by prefetch.
+        An unknown topic is ignored and every video is shown."""
+        context = super().get_context(request, *args, **kwargs)
+        videos = VideoPage.objects.child_of(self).live().public()
+        counts = dict(videos.order_by().values_list("topic").annotate(n=Count("pk")))
+        topic = request.GET.get("topic", "")
+        if topic not in VideoTopic.values:
+            topic = ""
+        if topic:
+            videos = videos.filter(topic=topic)
+        posters = get_image_model().objects.prefetch_renditions(POSTER_FILTER)
+        context["videos"] = (
+            videos.select_related("video").prefetch_related(Prefetch("poster", queryset=posters)).order_by("path")
+        )
+        context["topics"] = [
+            {"value": value, "label": label, "count": counts.get(value, 0)}
+            for value, label in VideoTopic.choices
+            if counts.get(value) or value == topic
+        ]
+        context["topic"] = topic
+        context["topic_label"] = VideoTopic(topic).label if topic else ""
+        context["video_total"] = sum(counts.values())
+        return context
 
 
 class VideoPage(RoutablePageMixin, CJKSearchMixin, Page):
@@ -86,7 +141,75 @@ class VideoPage(RoutablePageMixin, CJKSearchMixin, Page):
     class Meta:
         verbose_name = _("video")
 
+    @property
+    def cues(self):
+        """Parsed caption cues; empty when there are none or they are broken
+        (clean() stops editors saving broken captions, but old data may exist).
+        Not cached: parsing is cheap and the captions may be edited in between."""
+        if not self.captions.strip():
+            return []
+        try:
+            return webvtt.parse(self.captions)
+        except webvtt.WebVTTError:
+            return []
+
+    def transcript_paragraphs(self):
+        """The transcript built from the captions: one paragraph per cue."""
+        return [cue.plain_text for cue in self.cues]
+
+    @property
+    def duration(self):
+        """Length in seconds from the media file, or None when unknown."""
+        return self.video.duration if self.video and self.video.duration else None
+
+    def duration_display(self):
+        return format_duration(self.duration) if self.duration else ""
+
+    def duration_iso(self):
+        return iso_duration(self.duration) if self.duration else ""
+
+    def download_size(self):
+        """The file's size in bytes for the download link, None if it is missing."""
+        try:
+            return self.video.file.size if self.video else None
+        except OSError:
+            return None
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["index_page"] = self.get_parent()
+        return context
+
+    def clean(self):
+        """Refuse captions that browsers would not show, with the reason."""
+        super().clean()
+        if not self.captions.strip():
+            return
+        try:
+            cues = webvtt.parse(self.captions)
+        except webvtt.WebVTTError as error:
+            raise ValidationError({"captions": str(error)})
+        if self.duration and cues[-1].end > self.duration + CAPTION_END_TOLERANCE:
+            raise ValidationError({
+                "captions": _("The last caption ends at %(end).1f s, after the video ends (%(duration).1f s).")
+                % {"end": cues[-1].end, "duration": self.duration}
+            })
+
+    @path("captions/", name="captions")
+    def captions_vtt(self, request):
+        """The captions for the <track> element. Served from the page (not as
+        an uploaded file) so editors change them in one text field."""
+        if not self.captions.strip():
+            raise Http404
+        text = self.captions.lstrip("\ufeff").replace("\r\n", "\n")
+        response = HttpResponse(text, content_type="text/vtt; charset=utf-8")
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
     def search_body_text(self):
+        """Summary and transcript; the captions stand in for a missing transcript,
+        as they do on the page."""
         from django.utils.html import strip_tags
 
-        return " ".join([self.summary, strip_tags(self.transcript)])
+        transcript = strip_tags(self.transcript) or " ".join(self.transcript_paragraphs())
+        return " ".join([self.summary, transcript])
