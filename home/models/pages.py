@@ -1,15 +1,20 @@
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search import index
 
 from portal.search import CJKSearchMixin
 
 from .blocks import ContentStreamBlock, stream_plain_text
+
+
+FEATURED_POSTER = "fill-160x90"
 
 
 class StepBlock(blocks.StructBlock):
@@ -72,7 +77,10 @@ class HomePage(CJKSearchMixin, Page):
         )
         context["featured_videos"] = (
             VideoPage.objects.live().public().descendant_of(self).filter(featured=True)
-            .select_related("video").prefetch_related("poster__renditions")
+            .select_related("video")
+            .prefetch_related(
+                Prefetch("poster", queryset=get_image_model().objects.prefetch_renditions(FEATURED_POSTER))
+            )
             .order_by("-first_published_at")[:3]
         )
         return context
