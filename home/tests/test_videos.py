@@ -289,9 +289,16 @@ def test_demo_captions_parse_and_fit_their_videos():
     ],
 )
 def test_parse_errors_are_clear(text, message):
-    with translation.override("en"), pytest.raises(webvtt.WebVTTError) as error:
-        webvtt.parse(text)
-    assert str(error.value) == message
+    with translation.override("en"):
+        with pytest.raises(webvtt.WebVTTError) as error:
+            webvtt.parse(text)
+        assert str(error.value) == message
+
+
+def test_parse_errors_are_in_chinese_by_default():
+    with pytest.raises(webvtt.WebVTTError) as error:
+        webvtt.parse("WEBVTT\n\n00:00:02.000 --> 00:00:02.000\n字幕\n")
+    assert str(error.value) == "第 3 行：字幕结束时间必须晚于开始时间。"
 
 
 # --- duration ---------------------------------------------------------------------
