@@ -12,13 +12,14 @@ from portal.search import CJKSearchMixin
 from .blocks import ContentStreamBlock, stream_plain_text
 
 
-class NoticeIndexPage(Page):
+class NoticeIndexPage(CJKSearchMixin, Page):
     """通知公告: notices, newest first, paginated."""
 
     intro = RichTextField(_("introduction"), features=["bold", "link"], blank=True)
     per_page = models.PositiveSmallIntegerField(_("notices per page"), default=10)
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("per_page")]
+    search_fields = Page.search_fields + CJKSearchMixin.cjk_search_fields
 
     max_count = 1
     parent_page_types = ["home.HomePage"]

@@ -221,10 +221,11 @@ class PolicyFilterForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value}
 
 
-class PolicyIndexPage(Page):
+class PolicyIndexPage(CJKSearchMixin, Page):
     intro = RichTextField(_("introduction"), features=["bold", "link"], blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + CJKSearchMixin.cjk_search_fields
 
     max_count = 1
     parent_page_types = ["home.HomePage"]

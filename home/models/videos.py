@@ -49,10 +49,11 @@ class VideoTopic(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class VideoIndexPage(Page):
+class VideoIndexPage(CJKSearchMixin, Page):
     intro = RichTextField(_("introduction"), features=["bold", "link"], blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + CJKSearchMixin.cjk_search_fields
 
     max_count = 1
     parent_page_types = ["home.HomePage"]
