@@ -41,7 +41,7 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/search_bench.py
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache
