@@ -5,6 +5,22 @@ import pytest
 pytestmark = [pytest.mark.browser]
 
 
+def test_every_asset_comes_from_the_site_itself(demo_site, live_server, phone_page):
+    """No CDN, no external fonts: every request a page makes goes to our own host."""
+    from urllib.parse import urlsplit
+
+    own = urlsplit(live_server.url).netloc
+    hosts = set()
+    phone_page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    for path in ["/", "/policies/", "/leaflet/", "/videos/", "/notices/", "/search/?q=施工"]:
+        phone_page.goto(live_server.url + path)
+        phone_page.wait_for_load_state("networkidle")
+    video = phone_page.locator("a[href^='/videos/']").last.get_attribute("href")
+    phone_page.goto(live_server.url + video)
+    phone_page.wait_for_load_state("networkidle")
+    assert hosts == {own}
+
+
 def test_home_page_on_a_phone(demo_site, live_server, phone_page, assert_accessible):
     page = phone_page
     page.goto(live_server.url + "/")
