@@ -93,6 +93,24 @@ class PortalSettings(BaseGenericSetting):
         help_text=_("A work needs a construction permit only when it exceeds both limits; otherwise it is registered here."),
     )
 
+    reference_prefix = models.CharField(
+        _("reference number prefix"),
+        max_length=6,
+        default="HL",
+        validators=[RegexValidator(r"^[A-Z]{1,6}$", _("Use 1 to 6 capital letters."))],
+        help_text=_("Registration numbers look like HL-2026-000123."),
+    )
+    permit_info_url = models.URLField(
+        _("construction permit information"),
+        blank=True,
+        help_text=_("Where the scope check sends works that need a construction permit."),
+    )
+    temporary_construction_url = models.URLField(
+        _("temporary construction rules"),
+        blank=True,
+        help_text=_("Where the scope check sends temporary constructions (临时建设工程)."),
+    )
+
     panels = [
         MultiFieldPanel(
             [FieldPanel("site_name"), FieldPanel("hotline"), FieldPanel("office_address"),
@@ -103,6 +121,10 @@ class PortalSettings(BaseGenericSetting):
         MultiFieldPanel(
             [FieldPanel("threshold_investment_yuan"), FieldPanel("threshold_area_m2")],
             heading=_("Small works threshold"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("reference_prefix"), FieldPanel("permit_info_url"), FieldPanel("temporary_construction_url")],
+            heading=_("Registration"),
         ),
     ]
 

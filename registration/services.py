@@ -1,0 +1,200 @@
+"""Domain rules for registrations: reference numbers, creation, status changes
+and who may see a registration in the public journey. Views stay thin and
+call these functions; the back office uses the same ones."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import PortalSettings
+from portal.validators import normalise_mobile, normalise_uscc
+
+from .models import Attachment, ReferenceCounter, Registration, RegistrantRole, StatusChange
+from .models import Status as S
+
+
+class TransitionError(Exception):
+    """A status change the lifecycle does not allow, or one missing its reason."""
+
+
+# Which status may follow which. 退回补正 goes back to 待受理 when the
+# registrant resubmits; 已核销 and 已撤销 are final.
+TRANSITIONS = {
+    S.SUBMITTED: {S.UNDER_WAY, S.RETURNED, S.WITHDRAWN},
+    S.RETURNED: {S.SUBMITTED, S.WITHDRAWN},
+    S.UNDER_WAY: {S.STOPPED, S.COMPLETED, S.WITHDRAWN},
+    S.STOPPED: {S.UNDER_WAY, S.COMPLETED, S.WITHDRAWN},
+    S.COMPLETED: set(),
+    S.WITHDRAWN: set(),
+}
+REASON_REQUIRED = {S.RETURNED, S.STOPPED, S.WITHDRAWN}
+
+PUBLIC_ACTOR = _("Registrant")
+SESSION_KEY = "registration_access"
+MAX_SESSION_GRANTS = 20
+
+
+def allocate_reference(prefix=None, year=None):
+    """The next reference number, e.g. HL-2026-000123.
+
+    One UPDATE … SET last_number = last_number + 1 per number: the row lock
+    it takes serialises concurrent submissions on PostgreSQL, and SQLite
+    serialises writers anyway, so no two registrations get the same number
+    and a number is never handed out twice.
+    """
+    prefix = prefix or PortalSettings.load().reference_prefix
+    year = year or timezone.localdate().year
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
+        except IntegrityError:  # created by a concurrent request just now
+            pass
+        ReferenceCounter.objects.filter(prefix=prefix, year=year).update(last_number=F("last_number") + 1)
+        number = ReferenceCounter.objects.values_list("last_number", flat=True).get(prefix=prefix, year=year)
+    return f"{prefix}-{year}-{number:06d}"
+
+
+def registrant_mobile(data):
+    """The mobile of whoever registered: it opens the status lookup."""
+    role = data["registrant_role"]
+    if role == RegistrantRole.PROPERTY_COMPANY:
+        return data["property_company_mobile"]
+    if role == RegistrantRole.CONTRACTOR:
+        return data["site_manager_mobile"]
+    return data["owner_mobile"]
+
+
+MODEL_FIELDS = [
+    "kind", "category", "street", "community", "address", "special_area",
+    "owner_type", "owner_name", "owner_contact", "owner_mobile", "owner_uscc",
+    "contractor_name", "contractor_uscc", "site_manager_name", "site_manager_mobile", "worker_count",
+    "registrant_role", "property_company_name", "property_company_contact", "property_company_mobile",
+    "description", "planned_start", "planned_end", "investment_yuan", "floor_area_m2",
+    "insured", "insurance_policy_number",
+]
+
+
+def _apply(registration, data):
+    for name in MODEL_FIELDS:
+        if name in data:
+            setattr(registration, name, data[name])
+    for name in ("owner_mobile", "site_manager_mobile", "property_company_mobile"):
+        setattr(registration, name, normalise_mobile(getattr(registration, name)))
+    for name in ("owner_uscc", "contractor_uscc"):
+        setattr(registration, name, normalise_uscc(getattr(registration, name)))
+    registration.registrant_mobile = registrant_mobile(
+        {name: getattr(registration, name) for name in
+         ("registrant_role", "owner_mobile", "site_manager_mobile", "property_company_mobile")}
+    )
+
+
+def _save_attachments(registration, files):
+    """files: (kind, django File with .name, content_type, size) tuples, already checked."""
+    for kind, upload in files:
+        attachment = Attachment(
+            registration=registration,
+            kind=kind,
+            original_name=upload.name.rsplit("/", 1)[-1][:200],
+            content_type=upload.content_type,
+            size=upload.size,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+
+
+def create_registration(data, files=(), *, entered_by=None, actor_label=None):
+    """Save a checked registration with a new reference number, in one transaction.
+
+    ``data`` is a form's cleaned_data; ``high_risk_operations`` in it is a
+    queryset or list of HighRiskOperation.
+    """
+    with transaction.atomic():
+        registration = Registration(entered_by=entered_by, commitment_accepted_at=timezone.now())
+        _apply(registration, data)
+        registration.reference = allocate_reference()
+        registration.full_clean(exclude=["reference", "verify_token", "registrant_mobile"])
+        registration.save()
+        registration.high_risk_operations.set(data.get("high_risk_operations") or [])
+        _save_attachments(registration, files)
+        StatusChange.objects.create(
+            registration=registration,
+            from_status="",
+            to_status=S.SUBMITTED,
+            changed_by=entered_by,
+            actor_label=actor_label or (entered_by.get_full_name() or entered_by.username if entered_by else PUBLIC_ACTOR),
+        )
+    return registration
+
+
+def resubmit(registration, data, files=()):
+    """The registrant corrects a registration returned for correction (退回补正)."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != S.RETURNED:
+            raise TransitionError(_("Only a registration returned for correction can be corrected."))
+        _apply(registration, data)
+        registration.commitment_accepted_at = timezone.now()
+        registration.full_clean(exclude=["reference", "verify_token", "registrant_mobile"])
+        registration.save()
+        registration.high_risk_operations.set(data.get("high_risk_operations") or [])
+        _save_attachments(registration, files)
+        change_status(registration, S.SUBMITTED, actor_label=PUBLIC_ACTOR, reason=_("Corrected and resubmitted"))
+    return registration
+
+
+def allowed_next(status):
+    return TRANSITIONS.get(status, set())
+
+
+def change_status(registration, to_status, *, by=None, actor_label="", reason=""):
+    """Move a registration to another status and record who, when and why."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        current = Registration.objects.select_for_update().only("status").get(pk=registration.pk)
+        if to_status not in allowed_next(current.status):
+            raise TransitionError(
+                _("A registration that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": S(current.status).label, "to": S(to_status).label}
+            )
+        if to_status in REASON_REQUIRED and not reason:
+            raise TransitionError(_("Give a reason for this change; the registrant will see it."))
+        Registration.objects.filter(pk=registration.pk).update(status=to_status, updated_at=timezone.now())
+        change = StatusChange.objects.create(
+            registration=registration,
+            from_status=current.status,
+            to_status=to_status,
+            changed_by=by,
+            actor_label=actor_label or (by.get_full_name() or by.username if by else PUBLIC_ACTOR),
+            reason=reason,
+        )
+    registration.status = to_status
+    return change
+
+
+def find_for_lookup(reference, mobile):
+    """The registration with this reference whose registrant mobile matches, else None.
+
+    Both mismatches give None, so a caller cannot tell which one was wrong.
+    """
+    reference = (reference or "").strip().upper()
+    mobile = normalise_mobile(mobile)
+    if not reference or not mobile:
+        return None
+    return Registration.objects.filter(reference=reference, registrant_mobile=mobile).first()
+
+
+def remember_access(request, registration):
+    """Let this browser session see the registration (after submitting or a lookup)."""
+    grants = [pk for pk in request.session.get(SESSION_KEY, []) if pk != registration.pk]
+    grants.append(registration.pk)
+    request.session[SESSION_KEY] = grants[-MAX_SESSION_GRANTS:]
+
+
+def accessible_registration(request, reference):
+    """The registration if this session may see it, else None."""
+    grants = request.session.get(SESSION_KEY, [])
+    if not grants:
+        return None
+    return Registration.objects.filter(pk__in=grants, reference=reference).first()

@@ -1,0 +1,4 @@
+from .views import journey, lookup
+
+app_name = "registration"
+urlpatterns = journey.urlpatterns + lookup.urlpatterns

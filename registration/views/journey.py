@@ -1,0 +1,3 @@
+"""Public journey views (being written)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Public lookup views (being written)."""
+
+urlpatterns = []
