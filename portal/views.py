@@ -15,3 +15,10 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def csrf_failure(request, reason=""):
+    """A Chinese explanation instead of Django's English 403 page."""
+    from django.template.response import TemplateResponse
+
+    return TemplateResponse(request, "403_csrf.html", status=403)

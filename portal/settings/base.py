@@ -166,3 +166,4 @@ DEMO_LOADERS = [
     "portal.demo.load",
     "home.demo.loader.load",
 ]
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"

@@ -26,3 +26,12 @@ def test_healthz_503_when_database_unreachable(client, monkeypatch):
 @pytest.mark.django_db
 def test_healthz_refuses_post(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_csrf_failure_is_explained_in_chinese(home_page):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/search/", {"q": "施工"})
+    assert response.status_code == 403
+    assert "表单已过期" in response.content.decode()
