@@ -41,6 +41,7 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install
+	$(BIN)/python bench/pages_bench.py
 	$(BIN)/python bench/search_bench.py
 
 clean:
