@@ -135,7 +135,7 @@ def test_session_grants():
     assert services.accessible_registration(request, second.reference) is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_submissions_get_distinct_numbers():
     """20+ submissions at the same moment: all saved, every number distinct."""
     if connection.vendor != "postgresql":

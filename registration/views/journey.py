@@ -1,3 +1,206 @@
-"""Public journey views (being written)."""
+"""The registration journey: form, review, submit, confirmation, receipt, and
+the correction of a registration returned for correction (退回补正).
 
-urlpatterns = []
+The rules live in forms.py and services.py; the drafts between form and
+review in drafts.py. These views only wire them to URLs.
+"""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_safe
+
+from .. import services
+from ..drafts import Draft, finished_reference
+from ..forms import MAX_FILE_BYTES, MAX_FILES, RegistrationForm, answers_from_registration
+from ..models import Registration, Status
+
+# A whole request may carry MAX_FILES full-size files plus the answers.
+MAX_REQUEST_BYTES = MAX_FILES * MAX_FILE_BYTES + 1024 * 1024
+REVIEW_WORKING_DAYS = 3
+
+
+class Journey:
+    """A new registration, or the correction of a returned one: which draft,
+    which addresses, which attachments already count towards the limit."""
+
+    def __init__(self, request, reference=None):
+        self.request = request
+        self.registration = _accessible_or_404(request, reference) if reference else None
+        self.draft = Draft(request, reference or "new")
+        if self.registration:
+            self.form_url = reverse("registration:correct", args=[reference])
+            self.review_url = reverse("registration:correct_review", args=[reference])
+            self.existing = list(self.registration.attachments.all())
+        else:
+            self.form_url = reverse("registration:form")
+            self.review_url = reverse("registration:review")
+            self.existing = []
+
+    @property
+    def is_correction(self):
+        return self.registration is not None
+
+    def blocked(self):
+        """A page explaining why this registration cannot be corrected now, or None."""
+        if self.registration and self.registration.status != Status.RETURNED:
+            return _message(
+                self.request, _("This registration cannot be corrected"),
+                _("Only a registration returned for correction can be corrected. Its status is now “%(status)s”.")
+                % {"status": self.registration.get_status_display()},
+                status=409, link=reverse("registration:done", args=[self.registration.reference]),
+                link_text=_("See the registration"),
+            )
+        return None
+
+    def form(self, data=None, files=None, **kwargs):
+        return RegistrationForm(data, files, staged=self.draft.files, existing=self.existing, **kwargs)
+
+    def initial(self):
+        if self.draft.exists:
+            return self.draft.answers
+        return answers_from_registration(self.registration) if self.registration else {}
+
+    def return_reason(self):
+        if self.registration:
+            return self.registration.status_changes.filter(to_status=Status.RETURNED).last()
+        return None
+
+    def submit(self, form):
+        """Save the draft through the services, then forget it. Returns the registration."""
+        uploads = self.draft.uploads()
+        try:
+            if self.registration:
+                registration = services.resubmit(self.registration, form.cleaned_data, uploads)
+            else:
+                registration = services.create_registration(form.cleaned_data, uploads)
+        finally:
+            for _kind, upload in uploads:
+                upload.close()
+        self.draft.finish(registration.reference)
+        return registration
+
+
+def _accessible_or_404(request, reference):
+    registration = services.accessible_registration(request, reference)
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def _message(request, title, text, status, link, link_text):
+    return render(request, "registration/message.html",
+                  {"title": title, "text": text, "link": link, "link_text": link_text}, status=status)
+
+
+def _content_length(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # Django treats it the same way when it reads the body
+
+
+def _render_form(request, journey, form):
+    return render(request, "registration/form.html", {
+        "form": form, "journey": journey, "return_reason": journey.return_reason(),
+        "max_files": MAX_FILES,
+    })
+
+
+# Every page of the journey shows personal data from this session: never
+# kept in a shared or browser cache.
+
+
+@never_cache
+@csrf_exempt
+def form_view(request, reference=None):
+    """The form. A request too large for the file limits is refused from its
+    Content-Length, before Django reads and stores its body (the CSRF check
+    would otherwise read it first, hence csrf_exempt here and csrf_protect on
+    the real view)."""
+    if request.method == "POST" and _content_length(request) > MAX_REQUEST_BYTES:
+        return _message(
+            request, _("The files are too large"),
+            _("At most %(count)d files of 10 MB each can be sent. Go back and choose fewer or smaller files.")
+            % {"count": MAX_FILES},
+            status=413, link=request.path, link_text=_("Back to the form"),
+        )
+    return _form(request, reference)
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def _form(request, reference):
+    journey = Journey(request, reference)
+    if blocked := journey.blocked():
+        return blocked
+    if request.method == "POST":
+        form = journey.form(request.POST, request.FILES)
+        if form.is_valid():
+            journey.draft.save(form)
+            return redirect(journey.review_url)
+    else:
+        form = journey.form(initial=journey.initial())
+    return _render_form(request, journey, form)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def review_view(request, reference=None):
+    """Check your answers; a POST submits them. The answers are checked again
+    first: a start date may have passed since the form was filled in."""
+    if request.method == "POST" and (done := finished_reference(request, request.POST.get("draft"))):
+        return redirect("registration:done", done)  # back button, then submit again
+    journey = Journey(request, reference)
+    if blocked := journey.blocked():
+        return blocked
+    if not journey.draft.exists:
+        return redirect(journey.form_url)
+    form = journey.form(journey.draft.answers)
+    if not form.is_valid():
+        return _render_form(request, journey, form)
+    if request.method == "POST":
+        if request.POST.get("draft") != journey.draft.id:
+            return redirect(journey.review_url)  # a page older than the answers now in the draft
+        registration = journey.submit(form)
+        services.remember_access(request, registration)
+        return redirect("registration:done", registration.reference)
+    return render(request, "registration/review.html", {
+        "journey": journey, "sections": form.review_sections(), "files": journey.draft.files,
+    })
+
+
+@never_cache
+@require_safe
+def done(request, reference):
+    registration = _accessible_or_404(request, reference)
+    return render(request, "registration/done.html", {
+        "registration": registration, "working_days": REVIEW_WORKING_DAYS,
+    })
+
+
+@never_cache
+@require_safe
+def receipt(request, reference):
+    registration = (
+        Registration.objects.select_related("category", "street", "community")
+        .prefetch_related("high_risk_operations")
+        .get(pk=_accessible_or_404(request, reference).pk)
+    )
+    verify_path = reverse("registration:verify", args=[registration.verify_token])
+    return render(request, "registration/receipt.html", {
+        "registration": registration, "verify_url": request.build_absolute_uri(verify_path),
+    })
+
+
+urlpatterns = [
+    path("register/", form_view, name="form"),
+    path("register/review/", review_view, name="review"),
+    path("register/done/<str:reference>/", done, name="done"),
+    path("register/receipt/<str:reference>/", receipt, name="receipt"),
+    path("register/correct/<str:reference>/", form_view, name="correct"),
+    path("register/correct/<str:reference>/review/", review_view, name="correct_review"),
+]

@@ -1,0 +1,90 @@
+"""A registration between the form and the review page.
+
+The checked answers wait in the session as plain strings; uploaded files
+wait in the private storage under ``staging/`` (never under MEDIA_ROOT) and
+only their storage names are in the session. Submitting a draft records
+which registration it produced, so pressing back and submitting again finds
+that registration instead of creating a second one.
+"""
+
+import secrets
+
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import UploadedFile
+
+SESSION_KEY = "registration_drafts"
+FINISHED_KEY = "registration_drafts_finished"
+STAGING_DIR = "staging"
+MAX_FINISHED = 20
+
+
+def private_storage():
+    return storages["private"]
+
+
+class Draft:
+    """The draft of a new registration (key "new") or of a correction (key = its reference)."""
+
+    def __init__(self, request, key):
+        self.session = request.session
+        self.key = key
+        stored = self.session.get(SESSION_KEY, {}).get(key, {})
+        self.id = stored.get("id")
+        self.answers = stored.get("answers")
+        self.files = stored.get("files", [])
+
+    @property
+    def exists(self):
+        return self.answers is not None
+
+    def save(self, form):
+        """Keep a valid form's answers; stage its new files, drop the removed ones."""
+        self.id = self.id or secrets.token_urlsafe(16)
+        kept = form.cleaned_data["kept_files"]
+        self._delete([item for item in self.files if item not in kept])
+        self.files = kept + [self._stage(kind, upload) for kind, upload in form.uploads]
+        self.answers = form.serialise()
+        self._store({"id": self.id, "answers": self.answers, "files": self.files})
+
+    def _stage(self, kind, upload):
+        token = secrets.token_hex(16)
+        name = private_storage().save(f"{STAGING_DIR}/{self.id}/{token}", upload)
+        return {"token": token, "name": name, "original_name": upload.name[-200:], "kind": kind,
+                "content_type": upload.content_type, "size": upload.size}
+
+    def uploads(self):
+        """The staged files as (kind, file) pairs in the shape services.create_registration
+        expects. The caller closes them."""
+        storage = private_storage()
+        return [
+            (item["kind"], UploadedFile(storage.open(item["name"]), name=item["original_name"],
+                                        content_type=item["content_type"], size=item["size"]))
+            for item in self.files
+        ]
+
+    def finish(self, reference):
+        """The draft became (or corrected) this registration: forget it, remember the outcome."""
+        self._delete(self.files)
+        self._store(None)
+        finished = self.session.get(FINISHED_KEY, {})
+        finished[self.id] = reference
+        self.session[FINISHED_KEY] = dict(list(finished.items())[-MAX_FINISHED:])
+
+    def _store(self, value):
+        drafts = self.session.get(SESSION_KEY, {})
+        if value is None:
+            drafts.pop(self.key, None)
+        else:
+            drafts[self.key] = value
+        self.session[SESSION_KEY] = drafts
+
+    @staticmethod
+    def _delete(items):
+        storage = private_storage()
+        for item in items:
+            storage.delete(item["name"])
+
+
+def finished_reference(request, draft_id):
+    """The reference of the registration this draft already produced, if any."""
+    return request.session.get(FINISHED_KEY, {}).get(draft_id or "")

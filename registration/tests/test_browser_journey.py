@@ -1,0 +1,183 @@
+"""The registration journey in a real browser at phone width, clicked through
+as a contractor and as a property company would, with axe-core on every step."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from registration.models import Registration, RegistrantRole, Status
+
+pytestmark = [pytest.mark.browser]
+
+
+def png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), "green").save(buffer, "PNG")
+    return {"name": "现场照片.png", "mimeType": "image/png", "buffer": buffer.getvalue()}
+
+
+def fill_work(page, *, contractor_uscc):
+    """Everything but the owner and the registrant, as a user types it."""
+    start = timezone.localdate() + datetime.timedelta(days=5)
+    page.select_option("#id_category", label="住宅室内装饰装修")
+    page.select_option("#id_street", label="湖里街道")
+    # the script offers only the communities of the chosen street
+    assert "兴隆社区" not in page.locator("#id_community").inner_text()
+    page.select_option("#id_community", label="村里社区")
+    page.fill("#id_address", "湖里区示例路1号2栋301室")
+    page.fill("#id_contractor_name", "厦门示例装饰工程有限公司")
+    page.fill("#id_contractor_uscc", contractor_uscc)
+    page.fill("#id_site_manager_name", "李工")
+    page.fill("#id_site_manager_mobile", "139 0000 0002")
+    page.fill("#id_worker_count", "6")
+    page.fill("#id_description", "住宅室内装修，含水电改造")
+    page.fill("#id_planned_start", start.isoformat())
+    page.fill("#id_planned_end", (start + datetime.timedelta(days=30)).isoformat())
+    page.fill("#id_investment_yuan", "120000")
+    page.fill("#id_floor_area_m2", "95.5")
+    page.get_by_label("2米及以上高处作业").check()
+    page.check("#id_insured_1")  # no insurance
+    assert page.locator("#id_insurance_policy_number").is_hidden()
+
+
+def continue_to_review(page):
+    page.locator("[data-registration-form] button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_a_contractor_registers_a_work(demo_site, live_server, phone_page, assert_accessible):
+    page = phone_page
+
+    # The scope check says: register here.
+    page.goto(live_server.url + "/register/check/")
+    page.check("input[name=work_type][value=fit_out]")
+    page.check("input[name=temporary][value=no]")
+    page.fill("input[name=investment]", "120000")
+    page.fill("input[name=area]", "95.5")
+    page.locator("form.lookup-form button[type=submit]").click()
+    assert page.locator("[data-outcome=register]").is_visible()
+    page.locator("[data-outcome=register] a.btn").click()
+    page.wait_for_url("**/register/")
+
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    fill_work(page, contractor_uscc="91110108551385082X")  # one character wrong
+    page.check("#id_owner_type_1")  # a company owns it
+    assert page.locator("#id_owner_uscc").is_visible()
+    page.fill("#id_owner_name", "厦门示例置业有限公司")
+    page.fill("#id_owner_contact", "王先生")
+    page.fill("#id_owner_mobile", "13800000001")
+    page.fill("#id_owner_uscc", "91110000600037341L")
+    page.check("#id_registrant_role_1")  # the contractor registers
+    assert page.locator("#id_property_company_name").is_hidden()
+    page.set_input_files("#id_photos", [png()])
+    page.check("#id_commitment")
+    continue_to_review(page)
+
+    # The mistake: summary at the top, focused, linking to the field; the field marked.
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert summary.locator("a[href='#id_contractor_uscc']").count() == 1
+    assert summary.locator("a").count() == 1
+    field = page.locator("#id_contractor_uscc")
+    assert "is-invalid" in field.get_attribute("class")
+    assert "id_contractor_uscc_error" in field.get_attribute("aria-describedby")
+    assert page.locator("#id_contractor_uscc_error").is_visible()
+    assert page.locator("#id_address").input_value() == "湖里区示例路1号2栋301室"
+    assert_accessible(page)
+    summary.locator("a").click()
+    assert page.evaluate("document.activeElement.id") == "id_contractor_uscc"
+    field.fill("91110108551385082Q")
+    page.set_input_files("#id_photos", [png()])  # files are never kept across an error
+    continue_to_review(page)
+
+    # Check the answers, then submit.
+    page.wait_for_url("**/register/review/")
+    assert page.get_by_text("91110108551385082Q").is_visible()
+    assert page.get_by_text("现场照片.png").is_visible()
+    assert page.locator("a.review-change").count() == 8
+    assert_accessible(page)
+    review_form = {name: page.locator(f"input[name={name}]").input_value()
+                   for name in ("draft", "csrfmiddlewaretoken")}
+    page.locator("form[data-submit-once] button[type=submit]").click()
+
+    page.wait_for_url("**/register/done/**")
+    registration = Registration.objects.get()
+    assert page.locator(".reference-number").inner_text() == registration.reference
+    assert registration.attachments.count() == 1
+    assert_accessible(page)
+
+    # Back to the review page and submit again (the browser may show it from
+    # its cache): the answer is the same registration.
+    again = page.request.post(live_server.url + "/register/review/", form=review_form)
+    assert again.url.endswith(f"/register/done/{registration.reference}/")
+    page.go_back()
+    assert Registration.objects.count() == 1
+    page.go_forward()
+
+    # The printable receipt, with its QR code, on one A4 sheet.
+    page.locator(f"a[href$='/register/receipt/{registration.reference}/']").click()
+    assert page.locator(".receipt-qr svg").is_visible()
+    assert page.locator("[data-print]").is_visible()
+    assert "139****0002" in page.locator(".receipt-facts").inner_text()
+    assert_accessible(page)
+    page.emulate_media(media="print")
+    assert page.locator(".receipt-qr svg").is_visible()
+    assert page.locator(".site-header").is_hidden() and page.locator("[data-print]").is_hidden()
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    page.emulate_media(media="screen")
+
+    # The address behind the QR code shows the registration to anyone.
+    verify_url = page.locator(".receipt-url").inner_text().strip()
+    assert verify_url == f"{live_server.url}/verify/{registration.verify_token}/"
+    page.goto(verify_url)
+    assert registration.reference in page.content()
+    assert "13900000002" not in page.content()
+
+    # The status lookup: reference number and the registering mobile.
+    page.goto(live_server.url + "/register/status/")
+    page.fill("input[name=reference]", registration.reference)
+    page.fill("input[name=mobile]", "13900000002")
+    page.locator("form.lookup-form button[type=submit]").click()
+    page.wait_for_url(f"**/register/status/{registration.reference}/")
+    assert page.locator(f"[data-status={Status.SUBMITTED}]").is_visible()
+
+
+def test_a_property_company_registers_for_an_owner(demo_site, live_server, phone_page, assert_accessible):
+    page = phone_page
+    page.goto(live_server.url + "/register/")
+    fill_work(page, contractor_uscc="91110108551385082Q")
+    page.check("#id_owner_type_0")  # a private owner: no credit code asked
+    assert page.locator("#id_owner_uscc").is_hidden()
+    page.fill("#id_owner_name", "陈美丽")
+    page.fill("#id_owner_contact", "陈美丽")
+    page.fill("#id_owner_mobile", "13600000004")
+    page.check("#id_registrant_role_2")
+    for name in ("name", "contact", "mobile"):
+        assert page.locator(f"#id_property_company_{name}").is_visible()
+    page.fill("#id_property_company_name", "厦门示例物业服务有限公司")
+    page.fill("#id_property_company_contact", "陈经理")
+    page.fill("#id_property_company_mobile", "13700000003")
+    page.check("#id_commitment")
+    continue_to_review(page)
+
+    page.wait_for_url("**/register/review/")
+    assert page.get_by_text("厦门示例物业服务有限公司").is_visible()
+    assert_accessible(page)
+    page.locator("form[data-submit-once] button[type=submit]").click()
+    page.wait_for_url("**/register/done/**")
+
+    registration = Registration.objects.get()
+    assert registration.registrant_role == RegistrantRole.PROPERTY_COMPANY
+    assert registration.registrant_mobile == "13700000003"
+    assert registration.owner_uscc == ""
+    page.locator(f"a[href$='/register/receipt/{registration.reference}/']").click()
+    facts = page.locator(".receipt-facts").inner_text()
+    assert "陈某" in facts and "陈美丽" not in facts
+    assert_accessible(page)

@@ -1,0 +1,343 @@
+"""The registration journey through the views: form, review, submit,
+confirmation, receipt and correction, with the session and private storage."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from portal.models import Community, Street
+from registration import services
+from registration.drafts import SESSION_KEY as DRAFTS
+from registration.models import Attachment, HighRiskOperation, Registration, Status, WorkCategory
+
+from .factories import registration_data
+from .test_forms import PDF, answers, image_bytes
+
+pytestmark = pytest.mark.django_db
+
+FORM = "/register/"
+REVIEW = "/register/review/"
+
+
+def private_files():
+    root = Path(settings.STORAGES["private"]["OPTIONS"]["location"])
+    return {path for path in root.rglob("*") if path.is_file()}
+
+
+def draft(client, key="new"):
+    return client.session.get(DRAFTS, {}).get(key)
+
+
+def fill(client, url=FORM, files=None, **overrides):
+    data = answers(**overrides)
+    for name, value in (files or {}).items():
+        data[name] = value
+    return client.post(url, data)
+
+
+def submit(client, url=REVIEW, key="new"):
+    return client.post(url, {"draft": draft(client, key)["id"]})
+
+
+def photo(name="site.png"):
+    return SimpleUploadedFile(name, image_bytes(), content_type="image/png")
+
+
+@pytest.fixture
+def nothing_saved():
+    """Asserts, after the test, that no registration and no file was stored."""
+    before = private_files()
+    yield
+    assert Registration.objects.count() == 0
+    assert private_files() == before
+
+
+# The form
+
+
+def test_form_page_has_the_sections_and_grouped_choices(client):
+    html = client.get(FORM).content.decode()
+    for section in ("category", "location", "owner", "contractor", "registrant", "work", "attachments", "commitment"):
+        assert f'id="section-{section}"' in html
+    assert '<optgroup label="湖里街道">' in html
+    assert 'type="tel"' in html and 'autocomplete="tel"' in html and 'inputmode="numeric"' in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_form_page_queries_do_not_grow_with_the_lists(client):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(FORM).status_code == 200
+        return len(queries)
+
+    client.get(FORM)  # warm the caches (site, settings)
+    before = count()
+    street = Street.objects.create(name="测试街道", code="350206099", sort_order=9)
+    for number in range(30):
+        Community.objects.create(street=street, name=f"测试社区{number}")
+        WorkCategory.objects.create(kind="sporadic", name=f"测试类别{number}")
+        HighRiskOperation.objects.create(code=f"test-{number}", name=f"测试作业{number}")
+    assert count() == before <= 12
+
+
+def test_errors_are_shown_next_to_fields_and_in_a_summary(client, nothing_saved):
+    response = fill(client, contractor_uscc="91110108551385082X", address="湖里区示例路1号", owner_mobile="12345")
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = re.search(r'<div class="error-summary[^>]*role="alert"[^>]*>(.*?)</div>', html, re.S).group(1)
+    assert 'href="#id_contractor_uscc"' in summary and 'href="#id_owner_mobile"' in summary
+    field = re.search(r"<input[^>]*name=\"contractor_uscc\"[^>]*>", html).group(0)
+    assert "is-invalid" in field and "id_contractor_uscc_error" in field and 'aria-invalid="true"' in field
+    assert 'id="id_contractor_uscc_error"' in html
+    assert 'value="湖里区示例路1号"' in html  # the answers are kept
+    assert draft(client) is None
+
+
+def test_radio_errors_link_to_the_first_button(client, nothing_saved):
+    html = fill(client, registrant_role="").content.decode()
+    assert 'href="#id_registrant_role_0"' in html
+
+
+def test_amounts_over_the_threshold_explain_the_permit(client, nothing_saved):
+    from portal.models import PortalSettings
+
+    settings_ = PortalSettings.load()
+    settings_.permit_info_url = "https://zjj.example.cn/permit"
+    settings_.save()
+    html = fill(client, investment_yuan="5000000", floor_area_m2="2000").content.decode()
+    assert 'href="#id_investment_yuan"' in html
+    assert 'href="https://zjj.example.cn/permit"' in html
+
+
+@pytest.mark.parametrize("files", [
+    {"photos": [SimpleUploadedFile("photo.jpg", b"MZ\x90\x00" + b"\x00" * 500, content_type="image/jpeg")]},
+    {"contract": SimpleUploadedFile("big.pdf", PDF + b"\x00" * (20 * 1024 * 1024), content_type="application/pdf")},
+    {"photos": [SimpleUploadedFile(f"p{i}.png", image_bytes(), content_type="image/png") for i in range(6)]},
+    {"photos": [SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 40, content_type="image/png")]},
+])
+def test_bad_files_save_nothing(client, nothing_saved, files):
+    response = fill(client, files=files)
+    assert response.status_code == 200
+    assert 'id="error-summary"' in response.content.decode()
+    assert draft(client) is None
+
+
+def test_a_request_too_large_for_the_limits_is_refused_before_reading(client, nothing_saved):
+    response = client.post(FORM, answers(), CONTENT_LENGTH=str(60 * 1024 * 1024))
+    assert response.status_code == 413
+
+
+def test_posts_without_csrf_token_are_refused(nothing_saved):
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(FORM, answers()).status_code == 403
+    assert strict.post(REVIEW, {"draft": "anything"}).status_code == 403
+
+
+# Review, submit, confirmation, receipt
+
+
+def test_the_whole_journey_with_files(client):
+    before = private_files()
+    response = fill(client, files={"photos": [photo("现场.png")], "contract": SimpleUploadedFile(
+        "合同.pdf", PDF, content_type="application/pdf")}, address="<script>alert('x')</script>示例路1号")
+    assert response.status_code == 302 and response["Location"] == REVIEW
+    stored = draft(client)
+    assert [item["name"].startswith("staging/") for item in stored["files"]] == [True, True]
+    assert len(private_files() - before) == 2
+    assert Registration.objects.count() == 0
+
+    review = client.get(REVIEW).content.decode()
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in review and "<script>alert" not in review
+    assert "现场.png" in review and "合同.pdf" in review
+    assert review.count(f'href="{FORM}#section-') == 8
+
+    response = submit(client)
+    registration = Registration.objects.get()
+    assert response["Location"] == reverse("registration:done", args=[registration.reference])
+    assert registration.address == "<script>alert('x')</script>示例路1号"
+    assert registration.registrant_mobile == "13900000002"
+    assert registration.status_changes.get().to_status == Status.SUBMITTED
+    attachments = list(registration.attachments.values_list("kind", "original_name", "content_type"))
+    assert attachments == [("photo", "现场.png", "image/png"), ("contract", "合同.pdf", "application/pdf")]
+    assert draft(client) is None
+    assert private_files() - before == {  # staging emptied, attachments kept
+        Path(a.file.path) for a in registration.attachments.all()
+    }
+
+    done = client.get(response["Location"]).content.decode()
+    assert registration.reference in done and reverse("registration:receipt", args=[registration.reference]) in done
+
+    receipt = client.get(reverse("registration:receipt", args=[registration.reference])).content.decode()
+    assert "<svg" in receipt and "receipt-print.css" in receipt
+    assert f"/verify/{registration.verify_token}/" in receipt
+    assert "139****0002" in receipt and "13900000002" not in receipt
+    assert "&lt;script&gt;" in receipt and "<script>alert" not in receipt
+
+
+def test_back_and_submit_again_creates_no_second_registration(client):
+    fill(client)
+    draft_id = draft(client)["id"]
+    first = submit(client)
+    again = client.post(REVIEW, {"draft": draft_id})
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert Registration.objects.count() == 1
+
+
+def test_a_review_page_older_than_the_draft_does_not_submit(client):
+    fill(client)
+    response = client.post(REVIEW, {"draft": "an-old-page"})
+    assert response["Location"] == REVIEW
+    assert Registration.objects.count() == 0
+
+
+def test_review_without_a_draft_goes_to_the_form(client):
+    assert client.get(REVIEW)["Location"] == FORM
+
+
+def test_answers_are_checked_again_on_submit(client):
+    fill(client)
+    session = client.session
+    session[DRAFTS]["new"]["answers"]["planned_start"] = "2000-01-01"
+    session.save()
+    response = submit(client)
+    assert response.status_code == 200
+    assert 'href="#id_planned_start"' in response.content.decode()
+    assert Registration.objects.count() == 0
+
+
+def test_change_link_prefills_the_form_and_keeps_staged_files(client):
+    fill(client, files={"photos": [photo("one.png"), photo("two.png")]}, address="湖里区示例路8号")
+    html = client.get(FORM).content.decode()
+    assert 'value="湖里区示例路8号"' in html
+    assert "one.png" in html and 'name="remove_files"' in html
+    one, two = draft(client)["files"]
+    before = private_files()
+    fill(client, files={"photos": [photo("three.png")]}, remove_files=[one["token"]], address="湖里区示例路9号")
+    files = draft(client)["files"]
+    assert [item["original_name"] for item in files] == ["two.png", "three.png"]
+    assert draft(client)["answers"]["address"] == "湖里区示例路9号"
+    assert len(private_files()) == len(before)  # one removed, one added
+    submit(client)
+    assert Registration.objects.get().attachments.count() == 2
+
+
+def test_query_counts_of_review_and_receipt_do_not_grow(client, django_assert_max_num_queries):
+    fill(client, files={"photos": [photo(f"p{i}.png") for i in range(4)]},
+         high_risk_operations=[str(pk) for pk in HighRiskOperation.objects.values_list("pk", flat=True)])
+    # session, settings, the answers checked again (each choice, each
+    # foreign key, the date constraint), then the page chrome
+    with django_assert_max_num_queries(18):
+        assert client.get(REVIEW).status_code == 200
+    location = submit(client)["Location"]
+    receipt = location.replace("/done/", "/receipt/")
+    with django_assert_max_num_queries(10):
+        assert client.get(receipt).status_code == 200
+
+
+# Who may see what
+
+
+def registration_for(client, **overrides):
+    """A saved registration this client's session may see."""
+    registration = services.create_registration(registration_data(**overrides))
+    session = client.session
+    session[services.SESSION_KEY] = [registration.pk]
+    session.save()
+    return registration
+
+
+@pytest.mark.parametrize("name", ["registration:done", "registration:receipt", "registration:correct"])
+def test_another_session_cannot_open_a_registration(client, name):
+    registration = registration_for(client)
+    assert client.get(reverse(name, args=[registration.reference])).status_code in (200, 409)
+    assert Client().get(reverse(name, args=[registration.reference])).status_code == 404
+
+
+def test_receipt_hides_a_private_owner_and_shows_an_organisation():
+    person = Client()
+    registration = registration_for(person, owner_type="individual", owner_name="王小明", owner_uscc="")
+    html = person.get(reverse("registration:receipt", args=[registration.reference])).content.decode()
+    assert "王某" in html and "王小明" not in html and "13800000001" not in html
+    company = Client()
+    registration = registration_for(company)
+    html = company.get(reverse("registration:receipt", args=[registration.reference])).content.decode()
+    assert "厦门示例置业有限公司" in html
+
+
+# Correction of a registration returned for correction
+
+
+def returned(client, **overrides):
+    registration = registration_for(client, **overrides)
+    Attachment.objects.create(registration=registration, kind="photo", original_name="旧照片.png",
+                              content_type="image/png", size=3, file=ContentFile(b"png", name="x.png"))
+    services.change_status(registration, Status.RETURNED, actor_label="湖里街道", reason="请补充现场照片")
+    return registration
+
+
+def test_correct_a_returned_registration(client):
+    registration = returned(client)
+    url = reverse("registration:correct", args=[registration.reference])
+    html = client.get(url).content.decode()
+    assert "请补充现场照片" in html and "旧照片.png" in html
+    assert f'value="{registration.address}"' in html
+    commitment = re.search(r"<input[^>]*name=\"commitment\"[^>]*>", html).group(0)
+    assert "checked" not in commitment  # accepted again for the correction
+
+    response = fill(client, url, files={"photos": [photo("新照片.png")]}, address="湖里区示例路99号")
+    review_url = reverse("registration:correct_review", args=[registration.reference])
+    assert response["Location"] == review_url
+    assert "旧照片.png" in client.get(review_url).content.decode()
+    response = submit(client, review_url, key=registration.reference)
+    assert response["Location"] == reverse("registration:done", args=[registration.reference])
+    registration.refresh_from_db()
+    assert registration.status == Status.SUBMITTED and registration.address == "湖里区示例路99号"
+    assert sorted(registration.attachments.values_list("original_name", flat=True)) == ["新照片.png", "旧照片.png"]
+    assert Registration.objects.count() == 1
+    # the correction is done: the form is no longer offered
+    assert client.get(url).status_code == 409
+
+
+def test_correction_keeps_the_file_limit(client):
+    registration = returned(client)
+    url = reverse("registration:correct", args=[registration.reference])
+    html = fill(client, url, files={"photos": [photo(f"p{i}.png") for i in range(5)]}).content.decode()
+    assert 'href="#id_photos"' in html
+    registration.refresh_from_db()
+    assert registration.status == Status.RETURNED
+
+
+def test_only_returned_registrations_can_be_corrected(client):
+    registration = registration_for(client)
+    response = client.get(reverse("registration:correct", args=[registration.reference]))
+    assert response.status_code == 409
+    assert client.post(reverse("registration:correct", args=[registration.reference]), answers()).status_code == 409
+
+
+def test_abandoned_staged_uploads_are_purged(client, settings):
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    fill(client, files={"photos": [photo("old.png"), photo("new.png")]})
+    old, new = (Path(settings.STORAGES["private"]["OPTIONS"]["location"]) / item["name"]
+                for item in draft(client)["files"])
+    long_ago = time.time() - settings.SESSION_COOKIE_AGE - 60
+    os.utime(old, (long_ago, long_ago))
+    call_command("purge_staged_uploads", stdout=open(os.devnull, "w"))
+    assert not old.exists() and new.exists()
+
+
+def test_journey_pages_are_not_cached(client):
+    fill(client)
+    assert "no-store" in client.get(REVIEW)["Cache-Control"]
+    assert "no-store" in client.get(FORM)["Cache-Control"]
