@@ -1,0 +1,81 @@
+"""Fixed-window rate limits in Django's cache, against guessing (status lookup,
+training check-in codes …).
+
+A window is a numbered slice of time (time // window_seconds) and its number
+is part of the cache key, so a new window starts from zero without waiting
+for the old key to expire. ``cache.add`` creates the counter atomically and
+``cache.incr`` increments it atomically (Redis INCR; a lock in LocMemCache),
+so parallel requests cannot both slip under the limit.
+
+Keys are hashed: the cache then holds neither addresses nor reference
+numbers, and any key is safe for every cache backend.
+"""
+
+import hashlib
+import ipaddress
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+class Throttle:
+    def __init__(self, scope, limit, window_seconds):
+        self.scope = scope
+        self.limit = limit
+        self.window_seconds = window_seconds
+
+    def _cache_key(self, key):
+        window = int(time.time() // self.window_seconds)
+        digest = hashlib.sha256(f"{self.scope}\0{key}".encode()).hexdigest()[:32]
+        return f"throttle:{self.scope}:{window}:{digest}"
+
+    def hit(self, key):
+        """Count one attempt for ``key``; True while it is within the limit.
+
+        Every call counts, allowed or not, so hammering on does not help.
+        """
+        cache_key = self._cache_key(key)
+        if cache.add(cache_key, 1, timeout=self.window_seconds + 60):
+            count = 1
+        else:
+            try:
+                count = cache.incr(cache_key)
+            except ValueError:  # the key expired between add and incr
+                cache.add(cache_key, 1, timeout=self.window_seconds + 60)
+                count = 1
+        return count <= self.limit
+
+    def retry_after(self):
+        """Seconds until the current window ends, for the Retry-After header."""
+        return int(self.window_seconds - time.time() % self.window_seconds) + 1
+
+
+def client_key(request):
+    """Who is asking, as a throttle key.
+
+    X-Forwarded-For can be written by anyone, so it is used only when the
+    setting TRUSTED_PROXY_COUNT says how many proxies of ours stand in front
+    of Django (default 0: trust nothing, use REMOTE_ADDR). Each proxy appends
+    the address it saw, so the client's address is the n-th entry from the
+    right; anything further left may be forged.
+
+    IPv6 clients usually own a whole /64 and could rotate addresses inside
+    it, so they are counted per /64.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped:  # ::ffff:1.2.3.4 is the IPv4 client 1.2.3.4
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
