@@ -66,7 +66,7 @@ def test_home_page_shows_entry_points_and_latest_notices(home_page, client):
     home_page.save_revision().publish()
     make_notices(home_page, 5)
     html = client.get("/").content.decode()
-    assert 'href="/register/"' in html
+    assert 'href="/register/check/"' in html
     assert 'href="/register/status/"' in html
     assert "信息登记" in html
     # newest three, newest first
