@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.conf import settings
+
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -135,3 +137,23 @@ class PortalSettings(BaseGenericSetting):
         """The national rule exempts a work at or below either limit (以下 includes
         the limit itself), so a permit is needed only when both are exceeded."""
         return investment_yuan > self.threshold_investment_yuan and area_m2 > self.threshold_area_m2
+
+
+class StaffProfile(models.Model):
+    """Which streets a member of staff works for. Street-scoped roles see only
+    these streets' works, inspections, attachments and trainees."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("user")
+    )
+    streets = models.ManyToManyField(Street, blank=True, related_name="staff", verbose_name=_("streets"))
+    phone = models.CharField(_("work phone"), max_length=20, blank=True)
+
+    panels = [FieldPanel("user"), FieldPanel("streets"), FieldPanel("phone")]
+
+    class Meta:
+        verbose_name = _("staff street assignment")
+        verbose_name_plural = _("staff street assignments")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()

@@ -1,0 +1,124 @@
+"""Daily inspections, hazards, enforcement referrals and the notification outbox."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .works import Registration, private_storage
+
+
+class InspectionResult(models.TextChoices):
+    NO_HAZARD = "no_hazard", _("No hazard found")
+    HAZARDS = "hazards", _("Hazards found")
+    STOP_WORK = "stop_work", _("Stop work ordered")
+
+
+class Inspection(models.Model):
+    """A daily inspection (日常巡查) of a registered work."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="inspections")
+    inspected_at = models.DateTimeField(_("inspected at"), default=timezone.now, db_index=True)
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("inspector")
+    )
+    result = models.CharField(_("result"), max_length=20, choices=InspectionResult.choices)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-inspected_at", "-pk"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        indexes = [models.Index(fields=["registration", "-inspected_at"])]
+
+
+class HazardCategory(models.TextChoices):
+    FALL_PROTECTION = "fall_protection", _("Fall protection")
+    TEMPORARY_POWER = "temporary_power", _("Temporary electricity")
+    HOT_WORK = "hot_work", _("Hot work")
+    STRUCK_BY = "struck_by", _("Struck by objects")
+    COLLAPSE = "collapse", _("Collapse")
+    POISONING = "poisoning", _("Poisoning or asphyxiation")
+    FIRE = "fire", _("Fire")
+    OTHER = "other", _("Other")
+
+
+def hazard_photo_path(instance, filename):
+    import secrets
+
+    return f"hazards/{timezone.localdate():%Y/%m}/{secrets.token_hex(16)}.jpg"
+
+
+class Hazard(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="hazards")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="hazards")
+    category = models.CharField(_("category"), max_length=30, choices=HazardCategory.choices)
+    description = models.TextField(_("description"), max_length=1000)
+    photo = models.ImageField(_("photo"), upload_to=hazard_photo_path, storage=private_storage, blank=True)
+    deadline = models.DateField(_("rectify by"))
+    rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
+    rectification_photo = models.ImageField(
+        _("rectification photo"), upload_to=hazard_photo_path, storage=private_storage, blank=True
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("verified by"),
+    )
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        verbose_name = _("hazard")
+        verbose_name_plural = _("hazards")
+        indexes = [models.Index(fields=["registration", "rectified_on", "deadline"])]
+
+    @property
+    def is_open(self):
+        return self.rectified_on is None
+
+    def is_overdue(self, today=None):
+        return self.is_open and self.deadline < (today or timezone.localdate())
+
+
+class EnforcementReferral(models.Model):
+    """A case passed to the enforcement department (执法处置)."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="referrals")
+    referred_at = models.DateTimeField(_("referred at"), default=timezone.now)
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    department = models.CharField(_("enforcement department"), max_length=100)
+    reason = models.TextField(_("reason"), max_length=2000)
+    case_number = models.CharField(_("case number"), max_length=50, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True, max_length=2000)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-referred_at", "-pk"]
+        verbose_name = _("enforcement referral")
+        verbose_name_plural = _("enforcement referrals")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will retry")
+    DEAD = "dead", _("Gave up")
+
+
+class OutboundMessage(models.Model):
+    """A message to a registrant, queued with the change that caused it and
+    sent later, with retries, so a failed send is never lost."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="messages")
+    channel = models.CharField(max_length=10, default="sms")
+    recipient = models.CharField(max_length=100)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
