@@ -30,3 +30,6 @@ class RegistrationSetupGroup(SnippetViewSetGroup):
 
 
 register_snippet(RegistrationSetupGroup)
+
+# Back-office action views (review, inspections, enforcement, write-off) register their own hooks.
+from . import backoffice_hooks  # noqa: E402,F401

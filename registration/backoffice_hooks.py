@@ -1,0 +1,1 @@
+"""Wagtail hooks for the back-office action views (being written)."""
