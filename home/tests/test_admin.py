@@ -87,6 +87,9 @@ def test_settings_are_editable_and_shown_in_the_footer(home_page, admin_client, 
             "privacy_page": "",
             "threshold_investment_yuan": "1000000",
             "threshold_area_m2": "500",
+            "reference_prefix": "HL",
+            "permit_info_url": "",
+            "temporary_construction_url": "",
         },
     )
     assert response.status_code == 302
