@@ -1,7 +1,10 @@
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .backoffice_list import RegistrationViewSet, WorksSummaryPanel, download_attachment
 from .models import HighRiskOperation, WorkCategory
 
 
@@ -30,6 +33,23 @@ class RegistrationSetupGroup(SnippetViewSetGroup):
 
 
 register_snippet(RegistrationSetupGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_works_viewset():
+    return RegistrationViewSet()
+
+
+@hooks.register("register_admin_urls")
+def register_attachment_download():
+    return [path("works/attachment/<int:pk>/", download_attachment, name="registration_attachment")]
+
+
+@hooks.register("construct_homepage_panels")
+def add_works_summary(request, panels):
+    if request.user.has_perm("registration.view_registration"):
+        panels.append(WorksSummaryPanel(request.user))
+
 
 # Back-office action views (review, inspections, enforcement, write-off) register their own hooks.
 from . import backoffice_hooks  # noqa: E402,F401
