@@ -1,1 +1,88 @@
-"""Wagtail hooks for the back-office action views (being written)."""
+"""Wagtail hooks of the back-office actions: their admin URLs and the log
+action types that label them in a work's history."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext, gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
+
+from . import admin_views as views
+from .backoffice import ACTIVE, LOG_ACTIONS, open_hazards
+from .models import Status
+
+app_name = "registration_backoffice"
+
+urlpatterns = [
+    path("new-paper/", views.PaperRegistrationView.as_view(), name="paper"),
+    path("<int:pk>/accept/", views.AcceptView.as_view(), name="accept"),
+    path("<int:pk>/return/", views.ReturnView.as_view(), name="return"),
+    path("<int:pk>/inspect/new/", views.InspectionView.as_view(), name="inspect"),
+    path("<int:pk>/hazards/<int:hazard_id>/rectify/", views.RectifyView.as_view(), name="rectify"),
+    path("<int:pk>/refer/", views.ReferView.as_view(), name="refer"),
+    path("<int:pk>/referrals/<int:referral_id>/outcome/", views.CaseOutcomeView.as_view(), name="case_outcome"),
+    path("<int:pk>/stop/", views.StopView.as_view(), name="stop"),
+    path("<int:pk>/release/", views.ReleaseView.as_view(), name="release"),
+    path("<int:pk>/write-off/", views.WriteOffView.as_view(), name="write_off"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_backoffice_urls():
+    return [path("works/", include((urlpatterns, app_name), namespace=app_name))]
+
+
+@hooks.register("register_log_actions")
+def register_backoffice_log_actions(actions):
+    for action, label in LOG_ACTIONS.items():
+        actions.register_action(action, label, label)
+
+
+def _button(label, name, *args, primary=False):
+    url = reverse(f"{app_name}:{name}", args=args)
+    return Button(label, url, classname="button" if primary else "button button-secondary")
+
+
+@hooks.register("register_registration_actions")
+def registration_action_buttons(request, registration):
+    """The actions this user may take on this work now, for its detail page.
+    The views check the same rules again; a button is only a shortcut."""
+    user, pk, status = request.user, registration.pk, registration.status
+    officer, on_site = views.has_role(user, views.OFFICERS), views.has_role(user, views.ON_SITE)
+    buttons = []
+    if officer and status == Status.SUBMITTED:
+        buttons += [_button(_("Accept"), "accept", pk, primary=True),
+                    _button(_("Return for correction"), "return", pk)]
+    if on_site and status in ACTIVE:
+        buttons.append(_button(_("Record inspection"), "inspect", pk, primary=True))
+        buttons += [
+            _button(gettext("Record rectification: %(hazard)s") % {"hazard": hazard.get_category_display()},
+                    "rectify", pk, hazard.pk)
+            for hazard in open_hazards(registration)
+        ]
+    if officer and status == Status.UNDER_WAY:
+        buttons.append(_button(_("Stop work"), "stop", pk))
+    if officer and status == Status.STOPPED:
+        buttons.append(_button(_("Release stopped work"), "release", pk))
+    if officer and status in ACTIVE:
+        buttons.append(_button(_("Refer to enforcement"), "refer", pk))
+    if officer:
+        buttons += [
+            _button(gettext("Record case outcome: %(department)s") % {"department": referral.department},
+                    "case_outcome", pk, referral.pk)
+            for referral in registration.referrals.filter(closed_at__isnull=True)
+        ]
+    if on_site and status in ACTIVE:
+        buttons.append(_button(_("Write off completed work"), "write_off", pk))
+    return buttons
+
+
+class OfficerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return views.has_role(request.user, views.OFFICERS)
+
+
+@hooks.register("register_admin_menu_item")
+def register_paper_entry_menu_item():
+    return OfficerMenuItem(_("Enter a paper registration"), reverse(f"{app_name}:paper"),
+                           name="paper-registration", icon_name="doc-full", order=160)

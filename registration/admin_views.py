@@ -1,0 +1,262 @@
+"""Admin views of the back-office actions: thin wrappers around
+registration/backoffice.py.
+
+Every view first finds the work among the ones the user's streets may see
+(another street's work is a 404, so its existence does not leak), then
+checks the role (403). Anonymous users never get here: Wagtail's admin URLs
+redirect them to the login page.
+"""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy as _
+from django.views.generic import FormView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from portal.models import Street
+
+from . import backoffice, roles, services
+from . import backoffice_forms as forms
+from .models import EnforcementReferral, Hazard, Registration
+from .permissions import scope_registrations, user_streets
+
+# Officers and district administrators run the review and enforcement;
+# inspectors record what they find on site and may write a finished work off.
+OFFICERS = frozenset({roles.DISTRICT_ADMIN, roles.STREET_OFFICER})
+ON_SITE = OFFICERS | {roles.SAFETY_INSPECTOR}
+
+
+def has_role(user, groups):
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=groups).exists()
+
+
+def forbidden(request):
+    """A 403 page in the admin's frame. Raising PermissionDenied would not do:
+    Wagtail turns it into a redirect to the dashboard, which hides the refusal
+    from scripts and tests."""
+    return TemplateResponse(request, "registration/admin/forbidden.html",
+                            {"page_title": gettext("Not allowed"), "header_title": gettext("Not allowed")},
+                            status=403)
+
+
+def work_url(registration):
+    """The work's detail page in the works list (registration/backoffice_list.py)."""
+    return reverse("works:inspect", args=[registration.pk])
+
+
+class BackofficeFormView(WagtailAdminTemplateMixin, FormView):
+    """A form about one work; ``perform`` calls the domain function.
+
+    A refusal by the rules (``TransitionError``) shows on the form as a
+    non-field error; since the domain function runs in one transaction,
+    nothing of the refused action is saved.
+    """
+
+    template_name = "registration/admin/action_form.html"
+    allowed_roles = OFFICERS
+    header_icon = "clipboard-list"
+    submit_button_label = _("Save")
+    success_message = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.registration = self.get_registration()
+        if not has_role(request.user, self.allowed_roles):
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_registration(self):
+        visible = scope_registrations(Registration.objects.select_related("street", "community"), self.request.user)
+        return get_object_or_404(visible, pk=self.kwargs["pk"])
+
+    def get_page_subtitle(self):
+        return self.registration.reference
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            registration=self.registration,
+            action_url=self.request.get_full_path(),
+            submit_button_label=self.submit_button_label,
+            submit_button_active_label=self.submit_button_label,
+            work_url=work_url(self.registration),
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            self.perform(form)
+        except services.TransitionError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message % {"reference": self.registration.reference})
+        return redirect(work_url(self.registration))
+
+    def perform(self, form):
+        raise NotImplementedError
+
+
+class AcceptView(BackofficeFormView):
+    form_class = forms.ConfirmForm
+    page_title = _("Accept registration")
+    submit_button_label = _("Accept")
+    success_message = _("%(reference)s accepted: the work is registered and under way.")
+
+    def perform(self, form):
+        backoffice.accept(self.registration, self.request.user)
+
+
+class ReturnView(BackofficeFormView):
+    form_class = forms.ReasonForm
+    page_title = _("Return for correction")
+    submit_button_label = _("Return for correction")
+    success_message = _("%(reference)s returned to the registrant for correction.")
+
+    def perform(self, form):
+        backoffice.return_for_correction(self.registration, self.request.user, form.cleaned_data["reason"])
+
+
+class StopView(ReturnView):
+    page_title = _("Stop work")
+    submit_button_label = _("Stop work")
+    success_message = _("%(reference)s stopped for rectification.")
+
+    def perform(self, form):
+        backoffice.stop_work(self.registration, self.request.user, form.cleaned_data["reason"])
+
+
+class ReleaseView(ReturnView):
+    page_title = _("Release stopped work")
+    submit_button_label = _("Release")
+    success_message = _("%(reference)s may resume work.")
+
+    def perform(self, form):
+        backoffice.release(self.registration, self.request.user, form.cleaned_data["reason"])
+
+
+class ReferView(BackofficeFormView):
+    form_class = forms.ReferralForm
+    page_title = _("Refer to enforcement")
+    submit_button_label = _("Refer")
+    success_message = _("%(reference)s referred to enforcement.")
+
+    def perform(self, form):
+        backoffice.refer_to_enforcement(self.registration, self.request.user, **form.cleaned_data)
+
+
+class CaseOutcomeView(BackofficeFormView):
+    form_class = forms.CaseOutcomeForm
+    page_title = _("Enforcement case outcome")
+    success_message = _("Enforcement case of %(reference)s updated.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.referral = get_object_or_404(EnforcementReferral, pk=kwargs["referral_id"], registration_id=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"case_number": self.referral.case_number, "outcome": self.referral.outcome}
+
+    def perform(self, form):
+        backoffice.record_case_outcome(self.referral, self.request.user, **form.cleaned_data)
+
+
+class WriteOffView(BackofficeFormView):
+    form_class = forms.WriteOffForm
+    allowed_roles = ON_SITE
+    page_title = _("Write off completed work")
+    submit_button_label = _("Write off")
+    success_message = _("%(reference)s written off as completed.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(open_hazards=backoffice.open_hazards(self.registration), **kwargs)
+
+    def perform(self, form):
+        backoffice.write_off(self.registration, self.request.user, form.cleaned_data["override_reason"])
+
+
+class RectifyView(BackofficeFormView):
+    form_class = forms.RectifyForm
+    allowed_roles = ON_SITE
+    page_title = _("Record rectification")
+    success_message = _("Rectification recorded for %(reference)s.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.hazard = get_object_or_404(Hazard, pk=kwargs["hazard_id"], registration_id=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(hazard=self.hazard, form_is_multipart=True, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        backoffice.rectify_hazard(self.hazard, self.request.user, data["rectified_on"], data["photo"])
+
+
+class InspectionView(BackofficeFormView):
+    """The inspection form with its hazards, filled in on a phone on site."""
+
+    form_class = forms.InspectionForm
+    allowed_roles = ON_SITE
+    template_name = "registration/admin/inspection_form.html"
+    page_title = _("Record inspection")
+    success_message = _("Inspection of %(reference)s recorded.")
+
+    def get_formset(self):
+        if self.request.method == "POST":
+            return forms.HazardFormSet(self.request.POST, self.request.FILES, prefix="hazards")
+        return forms.HazardFormSet(prefix="hazards")
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formset", self.get_formset())
+        return super().get_context_data(form_is_multipart=True, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form, formset = self.get_form(), self.get_formset()
+        if not (form.is_valid() and formset.is_valid()):
+            return self.invalid(form, formset)
+        hazards = [item.cleaned_data for item in formset if item.has_changed()]
+        data = form.cleaned_data
+        try:
+            backoffice.record_inspection(self.registration, request.user, data["inspected_at"], data["result"],
+                                         data["notes"], hazards)
+        except services.TransitionError as error:
+            form.add_error(None, str(error))
+            return self.invalid(form, formset)
+        messages.success(request, self.success_message % {"reference": self.registration.reference})
+        return redirect(work_url(self.registration))
+
+    def invalid(self, form, formset):
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+
+class PaperRegistrationView(WagtailAdminTemplateMixin, FormView):
+    """A walk-in's paper registration, entered by an officer with the public form's rules."""
+
+    form_class = forms.PaperRegistrationForm
+    template_name = "registration/admin/paper_form.html"
+    page_title = _("Enter a paper registration")
+    header_icon = "doc-full"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not has_role(request.user, OFFICERS):
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        ids = user_streets(self.request.user)  # None: every street
+        streets = Street.objects.all() if ids is None else Street.objects.filter(pk__in=ids)
+        return {**super().get_form_kwargs(), "streets": streets}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            action_url=self.request.get_full_path(), form_is_multipart=True,
+            submit_button_label=gettext("Register"), submit_button_active_label=gettext("Register"), **kwargs,
+        )
+
+    def form_valid(self, form):
+        registration = services.create_registration(form.cleaned_data, form.uploads, entered_by=self.request.user)
+        messages.success(self.request, gettext("Registered as %(reference)s.") % {"reference": registration.reference})
+        return redirect(work_url(registration))
