@@ -12,6 +12,7 @@ from portal.validators import normalise_mobile, normalise_uscc
 
 from .models import Attachment, ReferenceCounter, Registration, RegistrantRole, StatusChange
 from .models import Status as S
+from .notifications import queue_status_message
 
 
 class TransitionError(Exception):
@@ -43,6 +44,12 @@ def allocate_reference(prefix=None, year=None):
     serialises writers anyway, so no two registrations get the same number
     and a number is never handed out twice.
     """
+    return allocate_references(1, prefix=prefix, year=year)[0]
+
+
+def allocate_references(count, prefix=None, year=None):
+    """``count`` consecutive reference numbers taken with one UPDATE (bulk
+    loads such as the data generator use this; see allocate_reference)."""
     prefix = prefix or PortalSettings.load().reference_prefix
     year = year or timezone.localdate().year
     with transaction.atomic():
@@ -51,9 +58,9 @@ def allocate_reference(prefix=None, year=None):
                 ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
         except IntegrityError:  # created by a concurrent request just now
             pass
-        ReferenceCounter.objects.filter(prefix=prefix, year=year).update(last_number=F("last_number") + 1)
-        number = ReferenceCounter.objects.values_list("last_number", flat=True).get(prefix=prefix, year=year)
-    return f"{prefix}-{year}-{number:06d}"
+        ReferenceCounter.objects.filter(prefix=prefix, year=year).update(last_number=F("last_number") + count)
+        last = ReferenceCounter.objects.values_list("last_number", flat=True).get(prefix=prefix, year=year)
+    return [f"{prefix}-{year}-{number:06d}" for number in range(last - count + 1, last + 1)]
 
 
 def registrant_mobile(data):
@@ -118,13 +125,14 @@ def create_registration(data, files=(), *, entered_by=None, actor_label=None):
         registration.save()
         registration.high_risk_operations.set(data.get("high_risk_operations") or [])
         _save_attachments(registration, files)
-        StatusChange.objects.create(
+        change = StatusChange.objects.create(
             registration=registration,
             from_status="",
             to_status=S.SUBMITTED,
             changed_by=entered_by,
             actor_label=actor_label or (entered_by.get_full_name() or entered_by.username if entered_by else PUBLIC_ACTOR),
         )
+        queue_status_message(registration, change)
     return registration
 
 
@@ -169,6 +177,7 @@ def change_status(registration, to_status, *, by=None, actor_label="", reason=""
             actor_label=actor_label or (by.get_full_name() or by.username if by else PUBLIC_ACTOR),
             reason=reason,
         )
+        queue_status_message(registration, change)
     registration.status = to_status
     return change
 
