@@ -1,0 +1,42 @@
+"""Generate realistic volumes of works, inspections, hazards and enforcement
+referrals, for demos and benchmarks. See registration/generator.py."""
+
+import datetime
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from registration.generator import Generator
+
+# Huli's evaluation: 2,690 hazards rectified in 469,009 inspections.
+HULI_HAZARD_RATE = 2690 / 469009
+
+
+class Command(BaseCommand):
+    help = "Bulk-create demo works with inspections, hazards and referrals (Huli: --works 20213 --inspections 469009)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--works", type=int, required=True)
+        parser.add_argument("--inspections", type=int, default=0)
+        parser.add_argument("--hazard-rate", type=float, default=HULI_HAZARD_RATE,
+                            help="Share of inspections that find a hazard (default: Huli's, about 0.006).")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--start", type=datetime.date.fromisoformat, default=datetime.date(2022, 3, 1),
+                            help="First submission date, YYYY-MM-DD.")
+        parser.add_argument("--force", action="store_true", help="Run even where demo content is not allowed.")
+
+    def handle(self, *args, works, inspections, hazard_rate, seed, start, force, **options):
+        if not getattr(settings, "ALLOW_DEMO_CONTENT", False) and not force:
+            raise CommandError("Demo content is not allowed with these settings (ALLOW_DEMO_CONTENT); use --force.")
+        if works < 1 or inspections < 0 or not 0 <= hazard_rate <= 1:
+            raise CommandError("Give --works ≥ 1, --inspections ≥ 0 and a --hazard-rate between 0 and 1.")
+        verbose = options["verbosity"] > 1
+        began = time.monotonic()
+        try:
+            generator = Generator(seed=seed, start=start, log=self.stdout.write if verbose else lambda text: None)
+            counts = generator.run(works, inspections, hazard_rate)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+        self.stdout.write(f"Created {summary} in {time.monotonic() - began:.1f} s.")
