@@ -170,5 +170,6 @@ ALLOW_DEMO_CONTENT = False
 DEMO_LOADERS = [
     "portal.demo.load",
     "home.demo.loader.load",
+    "registration.demo.load",
 ]
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"

@@ -1,0 +1,126 @@
+"""Back-office demo content: the role groups, street staff logins and a few
+works in every status across the streets. Idempotent: the logins are only
+created when missing and the works only when no demo work exists yet."""
+
+import datetime
+from decimal import Decimal
+
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from portal.demo import DEMO_USERS, ensure_user
+from portal.models import Community, StaffProfile, Street
+
+from . import roles, services
+from .models import Hazard, HighRiskOperation, Inspection, InspectionResult, OwnerType, RegistrantRole
+from .models import Registration, Status, WorkCategory
+
+HULI, DIANQIAN, HESHAN, JIANGTOU, JINSHAN = "350206001", "350206002", "350206003", "350206004", "350206005"
+
+# username -> (full name, role, street codes)
+STAFF = {
+    "district_admin": ("区级管理员（演示）", roles.DISTRICT_ADMIN, []),
+    "officer_huli": ("湖里街道纳管员（演示）", roles.STREET_OFFICER, [HULI]),
+    "inspector_huli": ("湖里街道专职安全员（演示）", roles.SAFETY_INSPECTOR, [HULI]),
+    "officer_jiangtou": ("江头街道纳管员（演示）", roles.STREET_OFFICER, [JIANGTOU]),
+    "editor": ("内容编辑（演示）", roles.CONTENT_EDITOR, []),
+}
+# The demo summary prints every login in DEMO_USERS.
+DEMO_USERS.update({username: (name, False) for username, (name, _role, _streets) in STAFF.items()})
+
+DEMO_MARKER = "（演示）"
+
+# How each demo work gets to its status from 待受理 (submitted).
+PATHS = {
+    Status.SUBMITTED: [],
+    Status.RETURNED: [(Status.RETURNED, "请补充施工合同")],
+    Status.UNDER_WAY: [(Status.UNDER_WAY, "")],
+    Status.STOPPED: [(Status.UNDER_WAY, ""), (Status.STOPPED, "临边防护缺失，停工整改")],
+    Status.COMPLETED: [(Status.UNDER_WAY, ""), (Status.COMPLETED, "")],
+    Status.WITHDRAWN: [(Status.WITHDRAWN, "业主取消施工")],
+}
+STREET_ORDER = [HULI, JIANGTOU, DIANQIAN, HESHAN, JINSHAN]
+
+
+def ensure_staff():
+    users = {}
+    for username, (full_name, role, street_codes) in STAFF.items():
+        user = ensure_user(username, full_name, groups=[Group.objects.get(name=role)])
+        profile, _created = StaffProfile.objects.get_or_create(user=user)
+        wanted = set(Street.objects.filter(code__in=street_codes).values_list("pk", flat=True))
+        if set(profile.streets.values_list("pk", flat=True)) != wanted:
+            profile.streets.set(wanted)
+        users[username] = user
+    return users
+
+
+def _work_data(index, street):
+    community = Community.objects.filter(street=street).order_by("sort_order", "pk")[index % 3]
+    kind = "small_work" if index % 2 == 0 else "sporadic"
+    category = WorkCategory.objects.filter(kind=kind).order_by("sort_order", "pk").first()
+    start = timezone.localdate() + datetime.timedelta(days=index * 3 - 15)
+    return {
+        "kind": kind,
+        "category": category,
+        "street": street,
+        "community": community,
+        "address": f"{street.name}{community.name}示例路{index + 1}号{DEMO_MARKER}",
+        "special_area": "none",
+        "owner_type": OwnerType.INDIVIDUAL if index % 3 else OwnerType.COMPANY,
+        "owner_name": ["厦门湖滨置业有限公司", "陈美华", "林建国"][index % 3],
+        "owner_contact": "陈女士",
+        "owner_mobile": f"1380000{index:04d}",
+        "owner_uscc": "91110000600037341L" if index % 3 == 0 else "",
+        "contractor_name": ["厦门鹭江装饰工程有限公司", "厦门五缘机电安装有限公司"][index % 2],
+        "contractor_uscc": "91110108551385082Q",
+        "site_manager_name": "李工",
+        "site_manager_mobile": f"1390000{index:04d}",
+        "worker_count": 3 + index,
+        "registrant_role": RegistrantRole.CONTRACTOR,
+        "property_company_name": "",
+        "property_company_contact": "",
+        "property_company_mobile": "",
+        "description": "室内装修，含水电改造" if kind == "small_work" else "更换空调外机",
+        "planned_start": start,
+        "planned_end": start + datetime.timedelta(days=30),
+        "investment_yuan": Decimal(20000 + index * 5000),
+        "floor_area_m2": Decimal(60 + index),
+        "insured": index % 2 == 0,
+        "insurance_policy_number": f"PICC-DEMO-{index:04d}" if index % 2 == 0 else "",
+        "high_risk_operations": list(HighRiskOperation.objects.order_by("sort_order")[: index % 3]),
+    }
+
+
+def ensure_works(users):
+    """Two works per status, spread over the streets; an inspection with an
+    overdue hazard on the stopped ones."""
+    if Registration.objects.filter(address__endswith=DEMO_MARKER).exists():
+        return 0
+    streets = {street.code: street for street in Street.objects.all()}
+    created = 0
+    for index, (status, path) in enumerate((s, p) for s, p in PATHS.items() for _copy in range(2)):
+        street = streets[STREET_ORDER[index % len(STREET_ORDER)]]
+        officer = users["officer_jiangtou"] if street.code == JIANGTOU else users["district_admin"]
+        work = services.create_registration(_work_data(index, street))
+        for to_status, reason in path:
+            services.change_status(work, to_status, by=officer, reason=reason)
+        if status == Status.STOPPED:
+            inspector = users["inspector_huli"] if street.code == HULI else users["district_admin"]
+            inspection = Inspection.objects.create(
+                registration=work, inspector=inspector, result=InspectionResult.STOP_WORK,
+                notes="临边未设防护栏杆",
+            )
+            Hazard.objects.create(
+                inspection=inspection, registration=work, category="fall_protection",
+                description="阳台临边无防护", deadline=timezone.localdate() - datetime.timedelta(days=2),
+            )
+        created += 1
+    return created
+
+
+def load():
+    roles.sync_roles(django_apps)
+    users = ensure_staff()
+    created = ensure_works(users)
+    return [f"Back office: {len(users)} staff logins, {created} demo works created"]
