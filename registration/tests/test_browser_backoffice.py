@@ -16,7 +16,6 @@ from .test_forms import image_bytes
 pytestmark = [pytest.mark.browser]
 
 
-
 @pytest.fixture
 def people(demo_site):
     cache.clear()
@@ -74,8 +73,11 @@ def test_review_inspection_rectification_write_off_and_lookup(
     officer = desktop_page
     log_in(officer, base, "bo_officer")
 
-    # the officer accepts the first registration from its detail page
-    officer.goto(detail(base, first))
+    # the officer filters the pending works from the dashboard, opens the first and accepts it
+    officer.locator("#works-summary a[href$='?status=submitted']").click()
+    officer.wait_for_url("**/admin/works/?status=submitted")
+    officer.locator(f"main a:text-is('{first.reference}')").click()
+    officer.wait_for_url(detail(base, first))
     follow(officer, f"/works/{first.pk}/accept/")
     check_region(officer, assert_accessible)
     submit(officer)
