@@ -3,14 +3,14 @@
     .venv/bin/python bench/backoffice_bench.py [--works 2000 --inspections 40000] [--repeat 20]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python bench/backoffice_bench.py \
         --works 20213 --inspections 469009                     # Huli scale
-    ... --admin-path /admin/works/ --admin-path '/admin/works/?q=花园'   # admin pages, once they exist
+    ... --admin-path /admin/works/ --admin-role officer       # other admin pages, or one role
 
 It runs `manage.py generate_works` in a throwaway database, then times the
 ORM querysets the works list needs (a street's page of 50 with the last
 inspection and the open-hazard count, a filtered list, a Chinese substring
-search, counts by status, one work's detail). Each `--admin-path` is also
-fetched through the Django test client as `--admin-user` (default: a new
-superuser), so the admin pages can be timed with the same data.
+search, counts by status, one work's detail). Then it fetches the works
+admin pages through the Django test client, as a 湖里街道 officer and as the
+district administrator, so whole pages are timed on the same data.
 Results are in bench/README.md.
 """
 
@@ -89,22 +89,59 @@ def timed(function, repeat):
     return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
 
 
-def admin_pages(paths, username):
+def staff_user(role):
+    """A bench login in ``role``: a 湖里街道 officer, or the district administrator."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from portal.models import StaffProfile, Street
+    from registration import roles
+
+    group = {"officer": roles.STREET_OFFICER, "district": roles.DISTRICT_ADMIN}[role]
+    user = get_user_model().objects.create_user(f"bench_{role}", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    profile = StaffProfile.objects.create(user=user)
+    if role == "officer":
+        profile.streets.set(Street.objects.filter(code="350206001"))
+    return user
+
+
+def default_admin_paths():
+    """The pages issue 4 asks to time: list, filtered list, search, detail, export, dashboard."""
+    from django.urls import reverse
+
+    from registration.models import Registration, Status
+
+    index = reverse("works:index")
+    busiest = (
+        Registration.objects.filter(street__code="350206001", status=Status.UNDER_WAY)
+        .order_by("-pk").values_list("pk", flat=True).first()
+    )
+    return [
+        index,
+        f"{index}?status={Status.UNDER_WAY}&kind=sporadic",
+        f"{index}?overdue_hazards=yes",
+        f"{index}?q=花园",
+        reverse("works:inspect", args=[busiest]),
+        f"{index}?status={Status.UNDER_WAY}&export=csv",
+        reverse("wagtailadmin_home"),
+    ]
+
+
+def admin_pages(paths, roles_to_time):
     from django.test import Client
 
-    User = get_user_model()
-    user = User.objects.get(username=username) if username else User.objects.create_superuser("bench_admin")
-    client = Client()
-    client.force_login(user)
-
-    def fetch(path):
-        def run():
-            response = client.get(path)
-            assert response.status_code == 200, (path, response.status_code)
-        return run
-
-    return {f"admin GET {path}": fetch(path) for path in paths}
+    checks = {}
+    for role in roles_to_time:
+        client = Client()
+        client.force_login(staff_user(role))
+        for path in paths:
+            def run(client=client, path=path):
+                response = client.get(path)
+                assert response.status_code == 200, (path, response.status_code)
+                b"".join(response.streaming_content) if response.streaming else response.content
+            checks[f"{role}: GET {path}"] = run
+    return checks
 
 
 def main():
@@ -112,8 +149,9 @@ def main():
     parser.add_argument("--works", type=int, default=2000)
     parser.add_argument("--inspections", type=int, default=40000)
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--admin-path", action="append", default=[])
-    parser.add_argument("--admin-user", default="")
+    parser.add_argument("--admin-path", action="append", default=[], help="admin URL to time (default: the works pages)")
+    parser.add_argument("--admin-role", action="append", choices=["officer", "district"], default=[],
+                        help="time the admin pages as this role (default: both)")
     args = parser.parse_args()
     with throwaway_database("huli_backoffice_bench") as vendor:
         from django.core.management import call_command
@@ -131,7 +169,8 @@ def main():
                   for model in (Registration, StatusChange, Inspection, Hazard, EnforcementReferral)}
         print(f"{vendor}: generated in {load:.1f} s: {counts}")
         print("| query | median ms | p95 ms |\n|---|---|---|")
-        checks = {**works_page_queries(), **admin_pages(args.admin_path, args.admin_user)}
+        paths = args.admin_path or default_admin_paths()
+        checks = {**works_page_queries(), **admin_pages(paths, args.admin_role or ["officer", "district"])}
         for name, function in checks.items():
             median, p95 = timed(function, args.repeat)
             print(f"| {name} | {median:.1f} | {p95:.1f} |")

@@ -92,21 +92,35 @@ def _work_data(index, street):
     }
 
 
+def _demo_streets():
+    """Three works per status: one in 湖里 and one in 江头 (the demo officers'
+    streets, so each sees every status) and one in another street."""
+    others = STREET_ORDER[2:]
+    for number, (status, path) in enumerate(PATHS.items()):
+        for code in (HULI, JIANGTOU, others[number % len(others)]):
+            yield code, status, path
+
+
 def ensure_works(users):
-    """Two works per status, spread over the streets; an inspection with an
-    overdue hazard on the stopped ones."""
+    """Works in every status across the streets; a routine inspection on the
+    works under way, and one with an overdue hazard on the stopped ones."""
     if Registration.objects.filter(address__endswith=DEMO_MARKER).exists():
         return 0
     streets = {street.code: street for street in Street.objects.all()}
     created = 0
-    for index, (status, path) in enumerate((s, p) for s, p in PATHS.items() for _copy in range(2)):
-        street = streets[STREET_ORDER[index % len(STREET_ORDER)]]
+    for index, (code, status, path) in enumerate(_demo_streets()):
+        street = streets[code]
         officer = users["officer_jiangtou"] if street.code == JIANGTOU else users["district_admin"]
         work = services.create_registration(_work_data(index, street))
         for to_status, reason in path:
             services.change_status(work, to_status, by=officer, reason=reason)
+        inspector = users["inspector_huli"] if street.code == HULI else users["district_admin"]
+        if status == Status.UNDER_WAY:
+            Inspection.objects.create(
+                registration=work, inspector=inspector, result=InspectionResult.NO_HAZARD,
+                notes="现场防护到位，持证上岗",
+            )
         if status == Status.STOPPED:
-            inspector = users["inspector_huli"] if street.code == HULI else users["district_admin"]
             inspection = Inspection.objects.create(
                 registration=work, inspector=inspector, result=InspectionResult.STOP_WORK,
                 notes="临边未设防护栏杆",
