@@ -1,8 +1,12 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Community, Street
+from .models import Community, StaffProfile, Street
 
 
 class StreetViewSet(SnippetViewSet):
@@ -34,3 +38,37 @@ class ReferenceDataGroup(SnippetViewSetGroup):
 
 
 register_snippet(ReferenceDataGroup)
+
+
+def _street_names(profile):
+    return "、".join(street.name for street in profile.streets.all())
+
+
+class StaffProfileIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user").prefetch_related("streets")
+
+
+class StaffProfileViewSet(ModelViewSet):
+    """Which streets each member of staff works for (street-scoped roles see
+    nothing until they have one)."""
+
+    model = StaffProfile
+    name = "staff_streets"
+    icon = "user"
+    menu_label = _("Staff streets")
+    add_to_settings_menu = True
+    menu_order = 610
+    list_display = ["__str__", "user", Column("streets", label=_("streets"), accessor=_street_names), "phone"]
+    list_filter = ["streets"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    search_backend_name = None
+    ordering = ["user__username"]
+    copy_view_enabled = False
+
+    index_view_class = StaffProfileIndexView
+
+
+@hooks.register("register_admin_viewset")
+def register_staff_profiles():
+    return StaffProfileViewSet()

@@ -16,7 +16,11 @@ ACCESS_ADMIN = "wagtailadmin.access_admin"
 ALL_REGISTRATION = "registration.*"
 
 ROLE_PERMISSIONS = {
-    DISTRICT_ADMIN: [ACCESS_ADMIN, ALL_REGISTRATION],
+    DISTRICT_ADMIN: [
+        ACCESS_ADMIN, ALL_REGISTRATION,
+        "portal.view_staffprofile", "portal.add_staffprofile", "portal.change_staffprofile",
+        "portal.delete_staffprofile",
+    ],
     STREET_OFFICER: [
         ACCESS_ADMIN,
         "registration.view_registration", "registration.change_registration",
