@@ -74,27 +74,32 @@ def _lock(registration):
     return Registration.objects.select_for_update().select_related("street").get(pk=registration.pk)
 
 
+def _transition(registration, to_status, action, by, reason="", *, allowed_from=None, refusal="", **log_data):
+    """Change a work's status as one logged back-office action, the row locked.
+    ``allowed_from`` narrows the lifecycle's own rules for this action."""
+    with transaction.atomic():
+        work = _lock(registration)
+        if allowed_from is not None and work.status not in allowed_from:
+            raise ActionRefused(refusal)
+        services.change_status(work, to_status, by=by, actor_label=_actor_label(work), reason=reason)
+        if reason:
+            log_data["reason"] = reason
+        _log(work, action, by, status=to_status, **log_data)
+    registration.status = work.status
+    return work
+
+
 # Review (受理)
 
 def accept(registration, by):
     """Accept a submitted registration: the work is registered and under way."""
-    with transaction.atomic():
-        work = _lock(registration)
-        services.change_status(work, S.UNDER_WAY, by=by, actor_label=_actor_label(work))
-        _log(work, "accept", by, status=S.UNDER_WAY)
-    registration.status = work.status
-    return work
+    return _transition(registration, S.UNDER_WAY, "accept", by)
 
 
 def return_for_correction(registration, by, reason):
     """Send a submitted registration back; the registrant reads the reason in the status lookup."""
     reason = _require(reason, gettext("Give the reason for returning it; the registrant will see it."))
-    with transaction.atomic():
-        work = _lock(registration)
-        services.change_status(work, S.RETURNED, by=by, actor_label=_actor_label(work), reason=reason)
-        _log(work, "return", by, status=S.RETURNED, reason=reason)
-    registration.status = work.status
-    return work
+    return _transition(registration, S.RETURNED, "return", by, reason)
 
 
 # Daily inspection (日常巡查) and hazards
@@ -245,25 +250,14 @@ def record_case_outcome(referral, by, case_number, outcome="", closed=False):
 def stop_work(registration, by, reason):
     """Order a work stopped for rectification (停工整改)."""
     reason = _require(reason, gettext("Give the reason for stopping the work; the registrant will see it."))
-    with transaction.atomic():
-        work = _lock(registration)
-        services.change_status(work, S.STOPPED, by=by, actor_label=_actor_label(work), reason=reason)
-        _log(work, "stop", by, status=S.STOPPED, reason=reason)
-    registration.status = work.status
-    return work
+    return _transition(registration, S.STOPPED, "stop", by, reason)
 
 
 def release(registration, by, reason):
     """Let a stopped work resume once it has been put right."""
     reason = _require(reason, gettext("Say why the work may resume."))
-    with transaction.atomic():
-        work = _lock(registration)
-        if work.status != S.STOPPED:
-            raise ActionRefused(gettext("Only a stopped work can be released."))
-        services.change_status(work, S.UNDER_WAY, by=by, actor_label=_actor_label(work), reason=reason)
-        _log(work, "release", by, status=S.UNDER_WAY, reason=reason)
-    registration.status = work.status
-    return work
+    return _transition(registration, S.UNDER_WAY, "release", by, reason, allowed_from={S.STOPPED},
+                       refusal=gettext("Only a stopped work can be released."))
 
 
 # Completion write-off (完工核销)

@@ -14,8 +14,7 @@ import zoneinfo
 import django_filters
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Subquery
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -33,6 +32,7 @@ from wagtail.admin.views.generic.usage import UsageView
 
 from portal.models import Community, Street
 
+from .backoffice import annotate_hazard_counts
 from .models import Attachment, Hazard, HighRiskOperation, Inspection, Registration, Status, WorkCategory, WorkKind
 from .permissions import scope_attachments, scope_hazards, scope_registrations, user_streets
 
@@ -41,23 +41,13 @@ ACTIONS_HOOK = "register_registration_actions"
 
 # --- queries ---------------------------------------------------------------
 
-def _count_hazards(**conditions):
-    hazards = (
-        Hazard.objects.filter(registration=OuterRef("pk"), rectified_on__isnull=True, **conditions)
-        .order_by().values("registration").annotate(n=Count("pk")).values("n")
-    )
-    return Coalesce(Subquery(hazards, output_field=IntegerField()), Value(0))
-
-
 def annotate_works(queryset):
     """Related rows and per-work figures as joins and subqueries, so a page of
     the list costs the same few queries whatever its length."""
     last_inspection = Inspection.objects.filter(registration=OuterRef("pk")).order_by("-inspected_at")
-    return queryset.select_related("category", "street", "community").annotate(
+    return annotate_hazard_counts(queryset.select_related("category", "street", "community").annotate(
         last_inspected_at=Subquery(last_inspection.values("inspected_at")[:1]),
-        open_hazard_count=_count_hazards(),
-        overdue_hazard_count=_count_hazards(deadline__lt=timezone.localdate()),
-    )
+    ))
 
 
 def scoped_works(request):
