@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),
     path("", include("registration.urls")),
+    path("training/", include("training.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -52,6 +52,7 @@ class HomePage(CJKSearchMixin, Page):
         "home.LeafletPage",
         "home.VideoIndexPage",
         "home.NoticeIndexPage",
+        "training.TrainingCalendarPage",
     ]
 
     class Meta:

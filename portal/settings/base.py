@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "portal",
     "home",
     "registration",
+    "training",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -171,5 +172,7 @@ DEMO_LOADERS = [
     "portal.demo.load",
     "home.demo.loader.load",
     "registration.demo.load",
+    "training.demo.load",
+    "training.demo_calendar.load",
 ]
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"

@@ -8,7 +8,7 @@ from wagtail.models import Page, Revision
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-WATCHED_APPS = ["portal", "home", "wagtailcore", "wagtailimages", "wagtaildocs", "wagtailmedia", "auth", "registration"]
+WATCHED_APPS = ["portal", "home", "wagtailcore", "wagtailimages", "wagtaildocs", "wagtailmedia", "auth", "registration", "training"]
 
 
 def snapshot():

@@ -16,7 +16,7 @@ CATALOGUES = sorted(
 
 def test_there_are_catalogues_for_the_project_and_apps():
     roots = {path.parts[len(Path(settings.BASE_DIR).parts)] for path in CATALOGUES}
-    assert {"locale", "portal", "home"} <= roots
+    assert {"locale", "portal", "home", "registration", "training"} <= roots
 
 
 @pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: str(p.relative_to(settings.BASE_DIR)))
