@@ -61,7 +61,7 @@ def _permissions(apps, spec):
 
 
 def sync_roles(apps):
-    """Create the groups and give them exactly their permissions.
+    """Create the groups and give them exactly their permissions in the apps their specs name.
 
     ``apps`` is a migration's app registry or django.apps.apps. Running it
     again changes nothing, so the demo loader may call it too.
@@ -74,8 +74,14 @@ def sync_roles(apps):
     for name, specs in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=name)
         wanted = {perm.pk for spec in specs for perm in _permissions(apps, spec)}
-        if set(group.permissions.values_list("pk", flat=True)) != wanted:
-            group.permissions.set(wanted)
+        # Only the apps named in this role's specs are ours to prune: another
+        # app (training) gives the same groups permissions of its own.
+        managed_apps = {spec.split(".")[0] for spec in specs}
+        have = set(group.permissions.filter(content_type__app_label__in=managed_apps).values_list("pk", flat=True))
+        if missing := wanted - have:
+            group.permissions.add(*missing)
+        if extra := have - wanted:
+            group.permissions.remove(*extra)
         for codename in PAGE_PERMISSIONS.get(name, []):
             if root is None:
                 break

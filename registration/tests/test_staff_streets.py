@@ -50,3 +50,19 @@ def test_street_users_cannot_assign_streets(client, staff, role):
     )
     assert response.status_code in (302, 403)
     assert list(profile.streets.values_list("code", flat=True)) == ["350206001"]
+
+
+def test_syncing_roles_keeps_other_apps_permissions():
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    from registration.roles import DISTRICT_ADMIN, sync_roles
+
+    group = Group.objects.get(name=DISTRICT_ADMIN)
+    foreign = Permission.objects.get(content_type__app_label="training", codename="view_trainee")
+    group.permissions.add(foreign)
+    stray = Permission.objects.get(content_type__app_label="portal", codename="view_street")
+    group.permissions.add(stray)
+    sync_roles(apps)
+    assert group.permissions.filter(pk=foreign.pk).exists()
+    assert not group.permissions.filter(pk=stray.pk).exists()
