@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
@@ -301,6 +302,10 @@ class SessionInspectView(ScopedInspectMixin, generic.InspectView):
             can_mark=can_mark_attendance(user, session),
             sheet_url=sheet_url(session),
             materials=session.materials.all(),
+            session_actions=[
+                button for hook in hooks.get_hooks("register_training_session_actions")
+                for button in (hook(self.request, session) or [])
+            ],
         )
         return context
 

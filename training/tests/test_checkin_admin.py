@@ -229,3 +229,13 @@ def test_the_menu_entry_shows_for_trainers_only(login, people):
 
     assert menu(people["trainer_a"]) and menu(people["district_admin"])
     assert not menu(people["officer_huli"]) and not menu(people["editor"])
+
+
+
+def test_session_page_links_its_trainer_to_the_poster(login, people, session):
+    from django.urls import reverse
+
+    page = reverse("training_sessions:inspect", args=[session.pk])
+    assert poster_url(session) in login(people["trainer_a"]).get(page).content.decode()
+    response = login(people["officer_huli"]).get(page)
+    assert response.status_code != 200 or poster_url(session) not in response.content.decode()
