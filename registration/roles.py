@@ -7,6 +7,8 @@ says *which* works it may do it to. Only the district administrator (and
 superusers) see every street.
 """
 
+from portal.roles import permissions_for
+
 DISTRICT_ADMIN = "区级管理员"
 STREET_OFFICER = "街道纳管员"
 SAFETY_INSPECTOR = "专职安全员"
@@ -48,18 +50,6 @@ PAGE_PERMISSIONS = {
 STREET_SCOPED_ROLES = (STREET_OFFICER, SAFETY_INSPECTOR)
 
 
-def _permissions(apps, spec):
-    Permission = apps.get_model("auth", "Permission")
-    app_label, codename = spec.split(".")
-    queryset = Permission.objects.filter(content_type__app_label=app_label)
-    if codename != "*":
-        queryset = queryset.filter(codename=codename)
-    found = list(queryset)
-    if not found:
-        raise LookupError(f"permission {spec} does not exist")
-    return found
-
-
 def sync_roles(apps):
     """Create the groups and give them exactly their permissions in the apps their specs name.
 
@@ -73,7 +63,7 @@ def sync_roles(apps):
     root = Page.objects.filter(depth=1).first()
     for name, specs in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=name)
-        wanted = {perm.pk for spec in specs for perm in _permissions(apps, spec)}
+        wanted = {perm.pk for spec in specs for perm in permissions_for(apps, spec)}
         # Only the apps named in this role's specs are ours to prune: another
         # app (training) gives the same groups permissions of its own.
         managed_apps = {spec.split(".")[0] for spec in specs}

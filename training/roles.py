@@ -11,6 +11,8 @@ sessions and trainees: a trainer only to their own sessions, a street officer
 only to their own streets.
 """
 
+from portal.roles import permissions_for
+
 TRAINER = "培训讲师"
 DISTRICT_ADMIN = "区级管理员"
 STREET_OFFICER = "街道纳管员"
@@ -50,18 +52,6 @@ COLLECTION_PERMISSIONS = {
 STREET_SCOPED_ROLES = (STREET_OFFICER,)
 
 
-def _permissions(apps, spec):
-    Permission = apps.get_model("auth", "Permission")
-    app_label, codename = spec.split(".")
-    queryset = Permission.objects.filter(content_type__app_label=app_label)
-    if codename != "*":
-        queryset = queryset.filter(codename=codename)
-    found = list(queryset)
-    if not found:
-        raise LookupError(f"permission {spec} does not exist")
-    return found
-
-
 def sync_roles(apps):
     """Create the groups if missing and give each exactly its training
     permissions. ``apps`` is a migration's registry or django.apps.apps.
@@ -74,7 +64,7 @@ def sync_roles(apps):
     root = Collection.objects.filter(depth=1).first()
     for name, specs in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=name)
-        wanted = {perm.pk for spec in specs for perm in _permissions(apps, spec)}
+        wanted = {perm.pk for spec in specs for perm in permissions_for(apps, spec)}
         have = set(group.permissions.values_list("pk", flat=True))
         # Ours are the training permissions, plus admin access for our own group.
         managed = training_perms | (wanted if name == TRAINER else set())
