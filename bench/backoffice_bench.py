@@ -29,10 +29,11 @@ def works_page_queries():
 
     from portal.models import Street
     from registration.models import Hazard, Inspection, Registration, Status
+    from registration.models.backoffice import OPEN_HAZARD
 
     street = Street.objects.get(code="350206001")  # 湖里街道, the largest
     today = timezone.localdate()
-    open_hazards = Hazard.objects.filter(registration=OuterRef("pk"), rectified_on=None)
+    open_hazards = Hazard.objects.filter(OPEN_HAZARD, registration=OuterRef("pk"))
     listed = Registration.objects.select_related("street", "community", "category").annotate(
         last_inspection=Subquery(
             Inspection.objects.filter(registration=OuterRef("pk")).order_by("-inspected_at").values("inspected_at")[:1]
@@ -53,7 +54,7 @@ def works_page_queries():
         return run
 
     in_street = listed.filter(street=street)
-    overdue = Exists(Hazard.objects.filter(registration=OuterRef("pk"), rectified_on=None, deadline__lt=today))
+    overdue = Exists(Hazard.objects.filter(OPEN_HAZARD, registration=OuterRef("pk"), deadline__lt=today))
     search = Q()
     for field in ("reference", "address", "owner_name", "contractor_name", "site_manager_name"):
         search |= Q(**{f"{field}__icontains": "花园"})

@@ -36,6 +36,8 @@ LOG_ACTIONS = {
 
 # Works an inspector can still visit, refer or stop: registered and not yet closed.
 ACTIVE = {S.UNDER_WAY, S.STOPPED}
+# Registrations waiting for the street's review (accept or return).
+REVIEWABLE = {S.SUBMITTED}
 
 # How far a clock on a phone may run ahead of the server's before a recorded
 # inspection time counts as "in the future".
@@ -152,7 +154,7 @@ def record_inspection(registration, inspector, inspected_at, result, notes="", h
         if result == InspectionResult.STOP_WORK and work.status == S.UNDER_WAY:
             reason = notes or "；".join(item["description"].strip() for item in hazards)
             services.change_status(work, S.STOPPED, by=inspector, actor_label=_actor_label(work), reason=reason)
-        _log(work, "inspect", inspector, inspection=inspection.pk, result=result,
+        _log(work, "inspect", inspector, inspection=inspection.pk, result=result, notes=notes,
              inspected_at=inspected_at.isoformat(), hazards=len(hazards), status=work.status)
     registration.status = work.status
     return inspection
@@ -164,6 +166,8 @@ def rectify_hazard(hazard, by, rectified_on, photo=None):
         raise ActionRefused(gettext("The rectification date cannot be in the future."))
     with transaction.atomic():
         hazard = Hazard.objects.select_for_update().select_related("inspection").get(pk=hazard.pk)
+        if hazard.closed_by_write_off:
+            raise ActionRefused(gettext("This hazard was closed when the work was written off."))
         if not hazard.is_open:
             raise ActionRefused(gettext("This hazard has already been rectified."))
         if rectified_on < timezone.localdate(hazard.inspection.inspected_at):
@@ -179,21 +183,20 @@ def rectify_hazard(hazard, by, rectified_on, photo=None):
 
 
 def open_hazards(registration):
-    return Hazard.objects.filter(registration=registration, rectified_on__isnull=True)
+    return Hazard.objects.open().filter(registration=registration)
 
 
 def overdue_hazards(queryset_or_registration, today=None):
     """Open hazards past their deadline, of one registration or of a queryset of them."""
-    today = today or timezone.localdate()
     if isinstance(queryset_or_registration, QuerySet):
         hazards = Hazard.objects.filter(registration__in=queryset_or_registration.values("pk"))
     else:
         hazards = Hazard.objects.filter(registration=queryset_or_registration)
-    return hazards.filter(rectified_on__isnull=True, deadline__lt=today)
+    return hazards.overdue(today)
 
 
 def _hazard_count(condition):
-    counted = (Hazard.objects.filter(condition, registration=OuterRef("pk"), rectified_on__isnull=True)
+    counted = (Hazard.objects.open().filter(condition, registration=OuterRef("pk"))
                .order_by().values("registration").annotate(n=Count("pk")).values("n"))
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
@@ -264,8 +267,10 @@ def release(registration, by, reason):
 
 def write_off(registration, by, override_reason=""):
     """Close a finished work. Refused while hazards are open, unless the
-    officer or inspector gives a reason to override; the reason and the
-    open hazards are kept in the log entry."""
+    officer or inspector gives a reason to override. Then the reason is the
+    status change's reason (shown in the status table, the history and the
+    ledger), and the hazards left open are closed by the write-off: no longer
+    open or overdue, but still told apart from rectified ones."""
     override_reason = (override_reason or "").strip()
     with transaction.atomic():
         work = _lock(registration)
@@ -275,9 +280,11 @@ def write_off(registration, by, override_reason=""):
                 gettext("%(count)d hazard(s) are still open. Record their rectification first, or give a reason "
                         "to write the work off anyway.") % {"count": len(still_open)}
             )
-        services.change_status(work, S.COMPLETED, by=by, actor_label=_actor_label(work))
+        reason = override_reason if still_open else ""
+        services.change_status(work, S.COMPLETED, by=by, actor_label=_actor_label(work), reason=reason)
         data = {"status": S.COMPLETED}
         if still_open:
+            Hazard.objects.filter(pk__in=still_open).update(written_off_on=timezone.localdate())
             data.update(override_reason=override_reason, open_hazards=still_open)
         _log(work, "write_off", by, **data)
     registration.status = work.status

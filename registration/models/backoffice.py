@@ -50,6 +50,21 @@ def hazard_photo_path(instance, filename):
     return f"hazards/{timezone.localdate():%Y/%m}/{secrets.token_hex(16)}.jpg"
 
 
+class HazardQuerySet(models.QuerySet):
+    """The one definition of an open and an overdue hazard, used by every list,
+    count and rule: neither rectified nor closed by a write-off."""
+
+    def open(self):
+        return self.filter(rectified_on__isnull=True, written_off_on__isnull=True)
+
+    def overdue(self, today=None):
+        return self.open().filter(deadline__lt=today or timezone.localdate())
+
+
+# The same condition as a Q, for partial indexes and subqueries.
+OPEN_HAZARD = models.Q(rectified_on__isnull=True, written_off_on__isnull=True)
+
+
 class Hazard(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="hazards")
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="hazards")
@@ -65,16 +80,29 @@ class Hazard(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("verified by"),
     )
+    written_off_on = models.DateField(
+        _("closed by write-off on"), null=True, blank=True,
+        help_text=_("Set when the work was written off with this hazard still open (an override)."),
+    )
+
+    objects = HazardQuerySet.as_manager()
 
     class Meta:
         ordering = ["deadline", "pk"]
         verbose_name = _("hazard")
         verbose_name_plural = _("hazards")
-        indexes = [models.Index(fields=["registration", "rectified_on", "deadline"])]
+        indexes = [
+            models.Index(fields=["registration", "rectified_on", "deadline"]),
+            models.Index(fields=["registration", "deadline"], condition=OPEN_HAZARD, name="hazard_open_by_work"),
+        ]
 
     @property
     def is_open(self):
-        return self.rectified_on is None
+        return self.rectified_on is None and self.written_off_on is None
+
+    @property
+    def closed_by_write_off(self):
+        return self.rectified_on is None and self.written_off_on is not None
 
     def is_overdue(self, today=None):
         return self.is_open and self.deadline < (today or timezone.localdate())
