@@ -1,30 +1,39 @@
 """Spreadsheet exports that read well in Chinese offices.
 
-Wagtail's SpreadsheetExportMixin writes times in UTC and a CSV that Excel
-opens in a legacy code page. ``LocalSpreadsheetExportMixin`` fixes both for
-any Wagtail IndexView: times are written as the wall-clock time in Xiamen,
-and the CSV starts with a UTF-8 byte order mark.
+Wagtail's SpreadsheetExportMixin writes times in UTC, True/False, and a CSV
+that Excel opens in a legacy code page. ``LocalSpreadsheetExportMixin``
+fixes that for any Wagtail IndexView: times are the wall-clock time in
+Xiamen, booleans are 是/否, the CSV starts with a UTF-8 byte order mark, and
+the XLSX has a named sheet with a frozen header row.
 """
 
 import datetime
-import zoneinfo
 
-from django.conf import settings
 from django.utils import timezone
+from django.utils.encoding import force_str
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
-LOCAL_TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+from .display import LOCAL_TZ, display_value, local_text
+
+__all__ = ["BOM", "LOCAL_TZ", "LocalSpreadsheetExportMixin", "local_naive", "local_text", "sheet_title",
+           "with_bom"]
+
 BOM = "\ufeff"
+# Excel refuses these characters in sheet titles, and more than 31 of any.
+_BAD_TITLE = str.maketrans({char: " " for char in "[]:*?/\\"})
 
 
-def local_text(value):
-    """A time as text in Xiamen's wall-clock time, e.g. 2026-03-01 09:30."""
-    return timezone.localtime(value, LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+def sheet_title(text):
+    return force_str(text).translate(_BAD_TITLE)[:31].strip() or "Sheet1"
 
 
 def local_naive(value):
     """Spreadsheets have no time zones: write the wall-clock time in Xiamen."""
     return timezone.make_naive(value, LOCAL_TZ) if timezone.is_aware(value) else value
+
+
+def yes_no(value):
+    return force_str(display_value(value))
 
 
 def with_bom(chunks):
@@ -36,12 +45,41 @@ def with_bom(chunks):
 
 
 class LocalSpreadsheetExportMixin:
-    """Put before Wagtail's IndexView (or any SpreadsheetExportMixin view)."""
+    """Put before Wagtail's IndexView (or any SpreadsheetExportMixin view).
+
+    ``export_sheet_title`` names the XLSX sheet (Excel allows 31 characters);
+    ``export_column_widths`` optionally maps a list_export field to a width.
+    """
+
+    export_sheet_title = None
+    export_column_widths = {}
 
     custom_value_preprocess = {
         **SpreadsheetExportMixin.custom_value_preprocess,
         datetime.datetime: {"csv": local_text, "xlsx": local_naive},
+        bool: {"csv": yes_no, "xlsx": yes_no},
     }
+
+    def get_export_sheet_title(self):
+        return sheet_title(self.export_sheet_title or getattr(self.model._meta, "verbose_name_plural", ""))
+
+    def write_xlsx(self, queryset, output):
+        from openpyxl import Workbook
+        from openpyxl.utils import get_column_letter
+        from wagtail.admin.views.mixins import ExcelDateFormatter
+
+        workbook = Workbook(write_only=True, iso_dates=True)
+        worksheet = workbook.create_sheet(title=self.get_export_sheet_title())
+        worksheet.freeze_panes = "A2"
+        for index, field in enumerate(self.list_export, start=1):
+            width = self.export_column_widths.get(field)
+            if width:
+                worksheet.column_dimensions[get_column_letter(index)].width = width
+        worksheet.append(self.get_heading(queryset, field) for field in self.list_export)
+        date_format = ExcelDateFormatter().get()
+        for item in queryset:
+            worksheet.append(self.generate_xlsx_row(worksheet, self.to_row_dict(item), date_format=date_format))
+        workbook.save(output)
 
     def write_csv_response(self, queryset):
         response = super().write_csv_response(queryset)

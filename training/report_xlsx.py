@@ -15,18 +15,10 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from portal.exports import local_naive
+from portal.exports import local_naive, sheet_title
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
-# Excel refuses these characters in sheet titles.
-_BAD_TITLE = str.maketrans({char: " " for char in "[]:*?/\\"})
-
-
-def _sheet_title(text):
-    return str(text).translate(_BAD_TITLE)[:31] or "Sheet1"
-
-
 def _write_row(sheet, cells, bold=False):
     sheet.append([local_naive(cell.value) if isinstance(cell.value, datetime.datetime) else cell.value
                   for cell in cells])
@@ -41,7 +33,7 @@ def workbook(table, title, about):
     """``about``: (label, value) pairs describing the report's filters."""
     book = Workbook()
     sheet = book.active
-    sheet.title = _sheet_title(title)
+    sheet.title = sheet_title(title)
     sheet.append([str(heading) for heading in table.headings])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -54,7 +46,7 @@ def workbook(table, title, about):
         width = max([len(str(heading))] + [len(row[index].text) for row in table.rows[:200]])
         sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter].width = min(2 * width + 4, 50)
 
-    notes = book.create_sheet(_sheet_title(gettext("About this report")))
+    notes = book.create_sheet(sheet_title(gettext("About this report")))
     notes.append([gettext("Report"), str(title)])
     for label, value in about:
         notes.append([str(label), str(value)])

@@ -138,6 +138,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Wagtail
 WAGTAIL_SITE_NAME = _("Huli small works safety portal")
+# Staff avatars would come from gravatar.com: another host, and no CDN may be used.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]

@@ -33,3 +33,21 @@ def qr_svg(data, scale=4, title=""):
     qr = segno.make(data, error="m")
     svg = qr.svg_inline(scale=scale, title=title or None, svgclass="qr-code", lineclass=None)
     return mark_safe(svg)
+
+
+@register.filter
+def shown(value):
+    """A value as staff read it: 是/否, "—", 2027-01-02, Beijing time (portal.display)."""
+    from portal.display import display_value
+
+    return display_value(value)
+
+
+@register.filter
+def staff_name(user):
+    """A member of staff by full name, else login; "—" for nobody."""
+    from portal.display import EMPTY
+
+    if not user:
+        return EMPTY
+    return user.get_full_name() or user.get_username()

@@ -1,0 +1,46 @@
+"""Values as staff read them: 是/否 instead of True/False, "—" for nothing,
+dates as 2027-01-02 and times in Beijing time, never relative ("3 天前") and
+never UTC. The back-office pages, tables and exports of every app use these.
+"""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
+
+LOCAL_TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+EMPTY = "—"
+
+
+def local_text(value):
+    """A time as text in Xiamen's wall-clock time, e.g. 2026-03-01 09:30."""
+    return timezone.localtime(value, LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def display_value(value):
+    """One value as text for a page or a table cell."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime.datetime):
+        return local_text(value) if timezone.is_aware(value) else value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+class ValueColumn(Column):
+    """A listing column showing its value through display_value, with the
+    column's label kept on the cell (``data-label``) so a narrow screen can
+    show each row as a card."""
+
+    cell_template_name = "portal/tables/value_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["value"] = display_value(context["raw_value"])
+        return context
