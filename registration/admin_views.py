@@ -19,7 +19,7 @@ from portal.models import Street
 
 from . import backoffice, roles, services
 from . import backoffice_forms as forms
-from .models import EnforcementReferral, Hazard, Registration
+from .models import EnforcementReferral, Hazard, Registration, Status
 from .permissions import scope_registrations, user_streets
 
 # Officers and district administrators run the review and enforcement;
@@ -34,13 +34,23 @@ def has_role(user, groups):
     return user.groups.filter(name__in=groups).exists()
 
 
+def refusal(request, title, message, status, back_url=None):
+    """A refusal page in the admin's frame. Raising PermissionDenied would not
+    do: Wagtail turns it into a redirect to the dashboard, which hides the
+    refusal from scripts and tests."""
+    return TemplateResponse(request, "registration/admin/forbidden.html", {
+        "page_title": title, "header_title": title, "message": message, "back_url": back_url,
+    }, status=status)
+
+
 def forbidden(request):
-    """A 403 page in the admin's frame. Raising PermissionDenied would not do:
-    Wagtail turns it into a redirect to the dashboard, which hides the refusal
-    from scripts and tests."""
-    return TemplateResponse(request, "registration/admin/forbidden.html",
-                            {"page_title": gettext("Not allowed"), "header_title": gettext("Not allowed")},
-                            status=403)
+    return refusal(request, gettext("Not allowed"), gettext(
+        "Your role does not allow this action. Ask a street case officer or the district administrator."), 403)
+
+
+def not_applicable(request, registration, message):
+    """409: the action exists but not for the work as it is now (its button is hidden too)."""
+    return refusal(request, gettext("Not possible now"), message, 409, back_url=work_url(registration))
 
 
 def work_url(registration):
@@ -58,6 +68,8 @@ class BackofficeFormView(WagtailAdminTemplateMixin, FormView):
 
     template_name = "registration/admin/action_form.html"
     allowed_roles = OFFICERS
+    # The statuses in which the action applies (None: any); the buttons follow the same sets.
+    allowed_statuses = None
     header_icon = "clipboard-list"
     submit_button_label = _("Save")
     success_message = ""
@@ -66,7 +78,17 @@ class BackofficeFormView(WagtailAdminTemplateMixin, FormView):
         self.registration = self.get_registration()
         if not has_role(request.user, self.allowed_roles):
             return forbidden(request)
+        if refused := self.why_not_now():
+            return not_applicable(request, self.registration, refused)
         return super().dispatch(request, *args, **kwargs)
+
+    def why_not_now(self):
+        """Why the action does not apply to the work as it is now, or ''."""
+        if self.allowed_statuses is None or self.registration.status in self.allowed_statuses:
+            return ""
+        return gettext("This work is “%(status)s”: “%(action)s” does not apply to it now.") % {
+            "status": self.registration.get_status_display(), "action": self.page_title,
+        }
 
     def get_registration(self):
         visible = scope_registrations(Registration.objects.select_related("street", "community"), self.request.user)
@@ -101,6 +123,7 @@ class BackofficeFormView(WagtailAdminTemplateMixin, FormView):
 
 class AcceptView(BackofficeFormView):
     form_class = forms.ConfirmForm
+    allowed_statuses = backoffice.REVIEWABLE
     page_title = _("Accept registration")
     submit_button_label = _("Accept")
     success_message = _("%(reference)s accepted: the work is registered and under way.")
@@ -111,6 +134,7 @@ class AcceptView(BackofficeFormView):
 
 class ReturnView(BackofficeFormView):
     form_class = forms.ReasonForm
+    allowed_statuses = backoffice.REVIEWABLE
     page_title = _("Return for correction")
     submit_button_label = _("Return for correction")
     success_message = _("%(reference)s returned to the registrant for correction.")
@@ -120,6 +144,7 @@ class ReturnView(BackofficeFormView):
 
 
 class StopView(ReturnView):
+    allowed_statuses = {Status.UNDER_WAY}
     page_title = _("Stop work")
     submit_button_label = _("Stop work")
     success_message = _("%(reference)s stopped for rectification.")
@@ -129,6 +154,7 @@ class StopView(ReturnView):
 
 
 class ReleaseView(ReturnView):
+    allowed_statuses = {Status.STOPPED}
     page_title = _("Release stopped work")
     submit_button_label = _("Release")
     success_message = _("%(reference)s may resume work.")
@@ -139,6 +165,7 @@ class ReleaseView(ReturnView):
 
 class ReferView(BackofficeFormView):
     form_class = forms.ReferralForm
+    allowed_statuses = backoffice.ACTIVE
     page_title = _("Refer to enforcement")
     submit_button_label = _("Refer")
     success_message = _("%(reference)s referred to enforcement.")
@@ -156,6 +183,9 @@ class CaseOutcomeView(BackofficeFormView):
         self.referral = get_object_or_404(EnforcementReferral, pk=kwargs["referral_id"], registration_id=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
+    def why_not_now(self):
+        return gettext("This enforcement case is closed.") if self.referral.closed_at else ""
+
     def get_initial(self):
         return {"case_number": self.referral.case_number, "outcome": self.referral.outcome}
 
@@ -166,6 +196,7 @@ class CaseOutcomeView(BackofficeFormView):
 class WriteOffView(BackofficeFormView):
     form_class = forms.WriteOffForm
     allowed_roles = ON_SITE
+    allowed_statuses = backoffice.ACTIVE
     page_title = _("Write off completed work")
     submit_button_label = _("Write off")
     success_message = _("%(reference)s written off as completed.")
@@ -180,12 +211,20 @@ class WriteOffView(BackofficeFormView):
 class RectifyView(BackofficeFormView):
     form_class = forms.RectifyForm
     allowed_roles = ON_SITE
+    allowed_statuses = backoffice.ACTIVE
     page_title = _("Record rectification")
     success_message = _("Rectification recorded for %(reference)s.")
 
     def dispatch(self, request, *args, **kwargs):
         self.hazard = get_object_or_404(Hazard, pk=kwargs["hazard_id"], registration_id=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
+
+    def why_not_now(self):
+        if self.hazard.closed_by_write_off:
+            return gettext("This hazard was closed when the work was written off.")
+        if not self.hazard.is_open:
+            return gettext("This hazard has already been rectified.")
+        return super().why_not_now()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(hazard=self.hazard, form_is_multipart=True, **kwargs)
@@ -200,6 +239,7 @@ class InspectionView(BackofficeFormView):
 
     form_class = forms.InspectionForm
     allowed_roles = ON_SITE
+    allowed_statuses = backoffice.ACTIVE
     template_name = "registration/admin/inspection_form.html"
     page_title = _("Record inspection")
     success_message = _("Inspection of %(reference)s recorded.")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Street
 
-from .forms import PHOTO_TYPES, RegistrationForm, inspect_upload
+from .forms import PHOTO_TYPES, RegistrationForm, inspect_upload, name_required_fields
 from .models import HazardCategory, InspectionResult
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -30,16 +30,24 @@ class PhotoField(forms.FileField):
         return upload
 
 
-class ReasonForm(forms.Form):
+class ActionForm(forms.Form):
+    """A back-office form whose "required" errors name their field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_required_fields(self)
+
+
+class ReasonForm(ActionForm):
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("The registrant sees this reason in the status lookup."))
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(ActionForm):
     """No answers: the button is the confirmation."""
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(ActionForm):
     inspected_at = forms.DateTimeField(
         label=_("Inspected at"),
         widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
@@ -54,7 +62,7 @@ class InspectionForm(forms.Form):
         self.fields["inspected_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
-class HazardForm(forms.Form):
+class HazardForm(ActionForm):
     category = forms.ChoiceField(label=_("Hazard category"), choices=[("", "---------"), *HazardCategory.choices])
     description = forms.CharField(label=_("Hazard description"), max_length=1000,
                                   widget=forms.Textarea(attrs={"rows": 2}))
@@ -77,7 +85,7 @@ class HazardForm(forms.Form):
 HazardFormSet = forms.formset_factory(HazardForm, extra=3, max_num=10, validate_max=True)
 
 
-class RectifyForm(forms.Form):
+class RectifyForm(ActionForm):
     rectified_on = forms.DateField(label=_("Rectified on"), widget=DATE)
     photo = PhotoField(label=_("Photo after rectification"), help_text=_("JPG or PNG, at most 10 MB."))
 
@@ -87,20 +95,20 @@ class RectifyForm(forms.Form):
         self.fields["rectified_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(ActionForm):
     department = forms.CharField(label=_("Enforcement department"), max_length=100,
                                  help_text=_("For example the street's comprehensive law enforcement team."))
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CaseOutcomeForm(forms.Form):
+class CaseOutcomeForm(ActionForm):
     case_number = forms.CharField(label=_("Case number"), max_length=50)
     outcome = forms.CharField(label=_("Outcome"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
     closed = forms.BooleanField(label=_("The case is closed"), required=False)
 
 
-class WriteOffForm(forms.Form):
+class WriteOffForm(ActionForm):
     override_reason = forms.CharField(
         label=_("Reason to write off with open hazards"), required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -8,7 +8,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
 from . import admin_views as views
-from .backoffice import ACTIVE, LOG_ACTIONS, open_hazards
+from .backoffice import ACTIVE, LOG_ACTIONS, REVIEWABLE, open_hazards
+from .history import JOURNEY_ACTIONS, register_work_actions
 from .models import Status
 
 app_name = "registration_backoffice"
@@ -34,8 +35,7 @@ def register_backoffice_urls():
 
 @hooks.register("register_log_actions")
 def register_backoffice_log_actions(actions):
-    for action, label in LOG_ACTIONS.items():
-        actions.register_action(action, label, label)
+    register_work_actions(actions, {**LOG_ACTIONS, **JOURNEY_ACTIONS})
 
 
 def _button(label, name, *args, primary=False):
@@ -50,7 +50,7 @@ def registration_action_buttons(request, registration):
     user, pk, status = request.user, registration.pk, registration.status
     officer, on_site = views.has_role(user, views.OFFICERS), views.has_role(user, views.ON_SITE)
     buttons = []
-    if officer and status == Status.SUBMITTED:
+    if officer and status in REVIEWABLE:
         buttons += [_button(_("Accept"), "accept", pk, primary=True),
                     _button(_("Return for correction"), "return", pk)]
     if on_site and status in ACTIVE:

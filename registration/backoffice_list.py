@@ -8,33 +8,40 @@ backoffice.py / admin_views*.py; they add buttons to the detail page through
 the ``register_registration_actions`` hook (see RegistrationInspectView).
 """
 
-import datetime
-import zoneinfo
-
 import django_filters
-from django.conf import settings
+from django import forms
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.history import HistoryView, LogEntryUserColumn
 from wagtail.admin.views.generic.usage import UsageView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.log_actions import log
 
+from portal.display import EMPTY, ValueColumn, display_value
+from portal.exports import LocalSpreadsheetExportMixin
 from portal.models import Community, Street
 
 from .backoffice import annotate_hazard_counts
-from .models import Attachment, Hazard, HighRiskOperation, Inspection, Registration, Status, WorkCategory, WorkKind
+from .models import (
+    Attachment, Hazard, HighRiskOperation, Inspection, Registration, Status, StatusChange, WorkCategory, WorkKind,
+)
 from .permissions import scope_attachments, scope_hazards, scope_registrations, user_streets
+from .photos import IMAGE_TYPES, photo_response, wants_thumbnail
+from .services import PUBLIC_ACTOR
 
 ACTIONS_HOOK = "register_registration_actions"
 
@@ -98,78 +105,93 @@ class RegistrationFilterSet(WagtailFilterSet):
 
 # --- export ----------------------------------------------------------------
 
-LOCAL_TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+class StreetScopedObjectMixin:
+    """How every single-work view (detail, edit, delete, history, usage) finds
+    its work: only among the user's streets, so another street's work answers 404."""
+
+    def get_work_queryset(self):
+        return scope_registrations(Registration.objects.all(), self.request.user)
+
+    def get_object(self, queryset=None):
+        if getattr(self, "object", None) is not None:
+            return self.object
+        return get_object_or_404(self.get_work_queryset(), pk=unquote(str(self.kwargs[self.pk_url_kwarg])))
 
 
-def _local_text(value):
-    return timezone.localtime(value, LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+def write_off_reason():
+    """The reason given when a work was written off with hazards still open."""
+    return Subquery(
+        StatusChange.objects.filter(registration=OuterRef("pk"), to_status=Status.COMPLETED)
+        .exclude(reason="").order_by("-created_at").values("reason")[:1]
+    )
 
 
-def _local_naive(value):
-    # Spreadsheets have no time zones: write the wall-clock time in Xiamen.
-    return timezone.make_naive(value, LOCAL_TZ) if timezone.is_aware(value) else value
-
-
-class StreetScopedMixin:
-    """Look objects up only among the user's streets: another street's work answers 404."""
-
-    def get_base_object_queryset(self):
-        return scope_registrations(super().get_base_object_queryset(), self.request.user)
-
-    def get_queryset(self):
-        return scope_registrations(super().get_queryset(), self.request.user)
-
-
-class RegistrationIndexView(generic.IndexView):
+class RegistrationIndexView(LocalSpreadsheetExportMixin, generic.IndexView):
+    # registration/static/registration/css/backoffice.css shows each row as a card on a phone.
+    table_classname = "listing works-ledger"
+    page_title = _("Works ledger")
+    export_sheet_title = _("Works ledger")
     list_export = [
         "reference", "get_kind_display", "category.name", "street.name", "community.name", "address",
-        "owner_name", "contractor_name", "get_status_display", "planned_start", "planned_end",
-        "submitted_at", "last_inspected_at", "open_hazard_count", "overdue_hazard_count",
+        "get_special_area_display", "get_owner_type_display", "owner_name", "owner_contact", "owner_mobile",
+        "contractor_name", "site_manager_name", "site_manager_mobile", "worker_count",
+        "get_registrant_role_display", "property_company_name", "property_company_contact",
+        "property_company_mobile", "high_risk_names", "insured", "get_status_display",
+        "planned_start", "planned_end", "submitted_at", "last_inspected_at", "open_hazard_count",
+        "overdue_hazard_count", "write_off_reason",
     ]
     export_headings = {
         "get_kind_display": _("kind"),
         "category.name": _("category"),
         "street.name": _("street"),
         "community.name": _("community"),
+        "get_special_area_display": _("special area"),
+        "get_owner_type_display": _("owner type"),
+        "get_registrant_role_display": _("registered by"),
+        "high_risk_names": _("high-risk operations"),
         "get_status_display": _("status"),
         "last_inspected_at": _("last inspection"),
         "open_hazard_count": _("open hazards"),
         "overdue_hazard_count": _("overdue hazards"),
+        "write_off_reason": _("write-off with open hazards: reason"),
     }
-    custom_value_preprocess = {
-        **generic.IndexView.custom_value_preprocess,
-        datetime.datetime: {"csv": _local_text, "xlsx": _local_naive},
-    }
+    export_column_widths = {"reference": 16, "address": 30, "owner_name": 20, "contractor_name": 20,
+                            "high_risk_names": 20, "write_off_reason": 30}
 
     def get_base_queryset(self):
-        return scoped_works(self.request)
+        works = scoped_works(self.request)
+        if self.is_export:
+            works = works.prefetch_related("high_risk_operations").annotate(write_off_reason=write_off_reason())
+        return works
 
     def get_filename(self):
         return f"ledger-{timezone.localdate():%Y%m%d}"
 
-    def write_csv_response(self, queryset):
-        """Start with a UTF-8 byte order mark: without it Excel reads the
-        Chinese text as a legacy code page."""
-        response = super().write_csv_response(queryset)
-        stream = response.streaming_content
-        response.streaming_content = _prepend("\ufeff", stream)
-        response["Content-Type"] = "text/csv; charset=utf-8"
-        return response
 
-
-def _prepend(first, stream):
-    yield first.encode("utf-8")
-    yield from stream
-
-
-class RegistrationInspectView(StreetScopedMixin, generic.InspectView):
+class RegistrationInspectView(StreetScopedObjectMixin, generic.InspectView):
     """Everything about one work. Action views elsewhere add their buttons by
     registering a ``register_registration_actions`` hook: a function
     ``(request, registration)`` returning wagtail.admin.widgets.Button objects
     (or an empty list); they appear in the ``registration_actions`` block."""
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(scoped_works(self.request), pk=self.pk)
+    page_title = _("Work details")
+
+    def get_work_queryset(self):
+        return scoped_works(self.request)
+
+    def get_field_display_value(self, field_name, field):
+        return display_value(super().get_field_display_value(field_name, field))
+
+    def get_entered_by_display_value(self):
+        user = self.object.entered_by
+        return user and (user.get_full_name() or user.get_username())
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        buttons.append(HeaderButton(_("History"), url=reverse("works:history", args=[self.object.pk]),
+                                    icon_name="history", priority=30))
+        return buttons
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -180,35 +202,88 @@ class RegistrationInspectView(StreetScopedMixin, generic.InspectView):
             registration_actions=[
                 button for hook in hooks.get_hooks(ACTIONS_HOOK) for button in (hook(self.request, work) or [])
             ],
+            history_url=reverse("works:history", args=[work.pk]),
             high_risk_operations=list(work.high_risk_operations.all()),
             attachments=list(scope_attachments(Attachment.objects.filter(registration=work), user)),
             status_changes=list(work.status_changes.select_related("changed_by")),
             inspections=list(work.inspections.select_related("inspector")),
-            hazards=list(work.hazards.select_related("verified_by")),
+            hazards=list(work.hazards.select_related("verified_by", "inspection__inspector")),
             referrals=list(work.referrals.all()) if user.has_perm("registration.view_enforcementreferral") else [],
             today=timezone.localdate(),
         )
         return context
 
 
-class RegistrationEditView(StreetScopedMixin, generic.EditView):
+class RegistrationEditView(StreetScopedObjectMixin, generic.EditView):
     pass
 
 
-class RegistrationDeleteView(StreetScopedMixin, generic.DeleteView):
-    pass
+class DeleteReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this registration deleted?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit log. To close a real work, write it off instead."),
+        error_messages={"required": _("Give the reason for deleting this registration.")},
+    )
 
 
-class RegistrationHistoryView(StreetScopedMixin, HistoryView):
-    pass
+class RegistrationDeleteView(StreetScopedObjectMixin, generic.DeleteView):
+    """Only the district administrator may delete (street roles lack the
+    permission); a reason is asked for and logged with what was deleted."""
+
+    form_class = DeleteReasonForm
+    template_name = "registration/admin/confirm_delete.html"
+
+    def form_valid(self, form):
+        work = self.object
+        log(instance=work, action="registration.delete", user=self.request.user,
+            data={"reason": form.cleaned_data["reason"], "reference": work.reference, "address": work.address})
+        return super().form_valid(form)
 
 
-class RegistrationUsageView(StreetScopedMixin, UsageView):
-    pass
+class HistoryDetailColumn(Column):
+    """The reason or note of a logged action (history.COMMENTS)."""
+
+    def get_value(self, instance):
+        return instance.comment or EMPTY
+
+
+class ActorColumn(LogEntryUserColumn):
+    """Staff by name; an action without a user was the registrant's own (online)."""
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        if instance.user_id is None:
+            context["display_name"] = PUBLIC_ACTOR
+        return context
+
+
+class RegistrationHistoryView(StreetScopedObjectMixin, HistoryView):
+    """A work's history (办理记录) for everyone who may see the work, not only
+    those who may edit it: who did what, when, and why."""
+
+    any_permission_required = ["view"]
+
+    @cached_property
+    def columns(self):
+        return [
+            Column("message", label=pgettext_lazy("work history", "Action")),
+            HistoryDetailColumn("comment", label=_("Reason or note")),
+            ActorColumn("user", label=pgettext_lazy("work history", "By")),
+            ValueColumn("timestamp", label=pgettext_lazy("work history", "Time")),
+        ]
+
+
+class RegistrationUsageView(StreetScopedObjectMixin, UsageView):
+    permission_required = None
+    any_permission_required = ["view"]
 
 
 def _inspect_url(instance):
     return reverse("works:inspect", args=[instance.pk])
+
+
+# Columns hidden on a phone, where each work is a card: the rest is on its page.
+DESK_ONLY = "works-col--desk"
 
 
 class RegistrationViewSet(ModelViewSet):
@@ -244,20 +319,20 @@ class RegistrationViewSet(ModelViewSet):
     ordering = ["-submitted_at", "-pk"]
     list_display = [
         TitleColumn("reference", label=_("reference number"), get_url=_inspect_url, sort_key="reference"),
-        "kind",
-        Column("category", label=_("category"), accessor="category.name"),
-        Column(
-            "street", label=_("street and community"),
+        ValueColumn("status", label=_("status"), accessor="get_status_display", sort_key="status"),
+        ValueColumn("kind", label=_("kind"), accessor="get_kind_display", classname=DESK_ONLY),
+        ValueColumn("category", label=_("category"), accessor="category.name", classname=DESK_ONLY),
+        ValueColumn(
+            "street", label=_("street and community"), classname=DESK_ONLY,
             accessor=lambda work: f"{work.street.name} · {work.community.name}",
         ),
-        "address",
-        "owner_name",
-        "contractor_name",
-        "status",
-        DateColumn("planned_start", label=_("planned start"), sort_key="planned_start"),
-        DateColumn("planned_end", label=_("planned end"), sort_key="planned_end"),
-        DateColumn("last_inspected_at", label=_("last inspection"), sort_key="last_inspected_at"),
-        Column("open_hazard_count", label=_("open hazards"), sort_key="open_hazard_count"),
+        ValueColumn("address", label=_("detailed address")),
+        ValueColumn("owner_name", label=_("owner name"), classname=DESK_ONLY),
+        ValueColumn("contractor_name", label=_("contractor name"), classname=DESK_ONLY),
+        ValueColumn("planned_start", label=_("planned start"), sort_key="planned_start"),
+        ValueColumn("planned_end", label=_("planned end"), sort_key="planned_end", classname=DESK_ONLY),
+        ValueColumn("last_inspected_at", label=_("last inspection"), sort_key="last_inspected_at"),
+        ValueColumn("open_hazard_count", label=_("open hazards"), sort_key="open_hazard_count"),
     ]
     list_export = RegistrationIndexView.list_export
     export_filename = "ledger"
@@ -282,22 +357,38 @@ class RegistrationViewSet(ModelViewSet):
         return [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
 
 
-# --- attachments -----------------------------------------------------------
+# --- attachments and photos ------------------------------------------------
 
 def download_attachment(request, pk):
-    """Stream a private attachment. Without the view permission: 403; a work in
-    another street: 404, so its existence is not revealed."""
+    """A private attachment: downloaded, or an image shown inline (``?size=thumb``
+    for its thumbnail). Without the view permission: 403; a work in another
+    street: 404, so its existence is not revealed."""
     if not request.user.has_perm("registration.view_registration"):
         raise PermissionDenied
     attachment = get_object_or_404(
         scope_attachments(Attachment.objects.select_related("registration"), request.user), pk=pk
     )
+    if attachment.content_type in IMAGE_TYPES and (wants_thumbnail(request) or request.GET.get("inline")):
+        return photo_response(request, attachment.file, attachment.original_name, attachment.content_type)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
+
+
+HAZARD_PHOTOS = {"found": "photo", "rectified": "rectification_photo"}
+
+
+def hazard_photo(request, pk, which):
+    """A hazard's photo (``found``) or its rectification photo (``rectified``),
+    for those who may see the work's hazards."""
+    if not request.user.has_perm("registration.view_hazard") or which not in HAZARD_PHOTOS:
+        raise PermissionDenied
+    hazard = get_object_or_404(scope_hazards(Hazard.objects.all(), request.user), pk=pk)
+    filename = f"hazard-{hazard.pk}-{which}.jpg"
+    return photo_response(request, getattr(hazard, HAZARD_PHOTOS[which]), filename)
 
 
 # --- dashboard -------------------------------------------------------------
@@ -317,12 +408,11 @@ class WorksSummaryPanel(Component):
             scope_registrations(Registration.objects.all(), self.user)
             .order_by().values_list("status").annotate(n=Count("pk"))
         )
-        overdue = scope_hazards(
-            Hazard.objects.filter(rectified_on__isnull=True, deadline__lt=timezone.localdate()), self.user
-        ).count()
+        hazards = scope_hazards(Hazard.objects.all(), self.user)
         return {
             "rows": [(status.label, status.value, counts.get(status.value, 0)) for status in Status],
             "total": sum(counts.values()),
-            "overdue_hazards": overdue,
+            "overdue_hazards": hazards.overdue().count(),
+            "written_off_open": hazards.filter(written_off_on__isnull=False, rectified_on__isnull=True).count(),
             "works_url": reverse("works:index"),
         }

@@ -12,7 +12,7 @@ from django.utils import timezone
 from portal.demo import DEMO_USERS, ensure_user
 from portal.models import Community, StaffProfile, Street
 
-from . import roles, services
+from . import backoffice, roles, services
 from .models import Hazard, HighRiskOperation, Inspection, InspectionResult, OwnerType, RegistrantRole
 from .models import Registration, Status, WorkCategory
 
@@ -101,6 +101,19 @@ def _demo_streets():
             yield code, status, path
 
 
+def _act(work, to_status, reason, officer):
+    """Move a demo work on as staff would, so its history (办理记录) reads true."""
+    if to_status == Status.RETURNED:
+        return backoffice.return_for_correction(work, officer, reason)
+    if to_status == Status.STOPPED:
+        return backoffice.stop_work(work, officer, reason)
+    if to_status == Status.UNDER_WAY:
+        return backoffice.release(work, officer, "整改完成") if work.status == Status.STOPPED else backoffice.accept(work, officer)
+    if to_status == Status.COMPLETED:
+        return backoffice.write_off(work, officer)
+    return services.change_status(work, to_status, by=officer, reason=reason)
+
+
 def ensure_works(users):
     """Works in every status across the streets; a routine inspection on the
     works under way, and one with an overdue hazard on the stopped ones."""
@@ -113,7 +126,7 @@ def ensure_works(users):
         officer = users["officer_jiangtou"] if street.code == JIANGTOU else users["district_admin"]
         work = services.create_registration(_work_data(index, street))
         for to_status, reason in path:
-            services.change_status(work, to_status, by=officer, reason=reason)
+            _act(work, to_status, reason, officer)
         inspector = users["inspector_huli"] if street.code == HULI else users["district_admin"]
         if status == Status.UNDER_WAY:
             Inspection.objects.create(

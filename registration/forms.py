@@ -19,7 +19,8 @@ from django.db import models
 from django.forms.models import model_to_dict
 from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils import formats, timezone
-from django.utils.translation import gettext_lazy as _
+from django.forms.widgets import ChoiceWidget
+from django.utils.translation import gettext, gettext_lazy as _
 from PIL import Image
 
 from portal.models import Community, PortalSettings
@@ -176,6 +177,41 @@ def one_year_after(day):
         return day.replace(year=day.year + 1, day=28)
 
 
+_DEFAULT_REQUIRED = str(forms.Field.default_error_messages["required"])
+
+
+def name_required_fields(form):
+    """Make each field's "required" error say which field it is (请填写详细地址。,
+    请选择街道。) instead of Django's bare 这个字段是必填项, unless the field has
+    a message of its own. Conditional fields get it too: they raise it when
+    their condition holds."""
+    for field in form.fields.values():
+        if str(field.error_messages.get("required", _DEFAULT_REQUIRED)) != _DEFAULT_REQUIRED:
+            continue
+        if isinstance(field.widget, ChoiceWidget):
+            message = gettext("Choose the %(field)s.")
+        else:
+            message = gettext("Fill in the %(field)s.")
+        field.error_messages["required"] = message % {"field": field.label}
+
+
+def error_summary(form, names=None):
+    """(anchor, label, message) for every error of ``form``, in the order of
+    ``names`` (default: the form's), for an error summary that links to the
+    fields. ``label`` is None where the message names the field already, so
+    the summary names each field once; errors of no field have no anchor."""
+    items = [(None, None, message) for message in form.non_field_errors()]
+    for name in names or list(form.fields):
+        if name not in form.fields:
+            continue
+        bound = form[name]
+        # radio buttons and checkboxes: the first one of the group
+        anchor = bound.id_for_label or f"{bound.auto_id}_0"
+        label = str(bound.label)
+        items += [(anchor, None if label in str(message) else label, message) for message in bound.errors]
+    return items
+
+
 class RegistrationForm(forms.ModelForm):
     """The registration form, for a new registration and for a correction.
 
@@ -269,6 +305,7 @@ class RegistrationForm(forms.ModelForm):
             Community.objects.select_related("street"), lambda community: community.street.name,
             _("Choose a community"),
         )
+        fields["community"].widget.attrs["data-community-filter"] = "street"  # static/js/registration.js
         fields["high_risk_operations"].help_text = _("Tick every one the work involves; leave all empty if none.")
         for name in ("planned_start", "planned_end"):
             fields[name].widget.attrs.update(min=self.today.isoformat(), max=one_year_after(self.today).isoformat())
@@ -280,6 +317,7 @@ class RegistrationForm(forms.ModelForm):
             ]
         else:
             del fields["remove_files"]
+        name_required_fields(self)
         self.helper = self._helper()
 
     @staticmethod
@@ -388,17 +426,7 @@ class RegistrationForm(forms.ModelForm):
         data["kept_files"] = kept
 
     def error_summary(self):
-        """(anchor, label, message) for every error, in the order of the form;
-        errors that belong to no field have no anchor."""
-        items = [(None, None, message) for message in self.non_field_errors()]
-        for _anchor, _legend, names in SECTIONS:
-            for name in names:
-                if name in self.fields:
-                    bound = self[name]
-                    # radio buttons and checkboxes: the first one of the group
-                    anchor = bound.id_for_label or f"{bound.auto_id}_0"
-                    items += [(anchor, bound.label, message) for message in bound.errors]
-        return items
+        return error_summary(self, [name for _anchor, _legend, names in SECTIONS for name in names])
 
     @property
     def uploads(self):

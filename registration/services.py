@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 
 from portal.models import PortalSettings
 from portal.validators import normalise_mobile, normalise_uscc
@@ -133,6 +134,7 @@ def create_registration(data, files=(), *, entered_by=None, actor_label=None):
             actor_label=actor_label or (entered_by.get_full_name() or entered_by.username if entered_by else PUBLIC_ACTOR),
         )
         queue_status_message(registration, change)
+        log(instance=registration, action="registration.submit", user=entered_by, data={"paper": bool(entered_by)})
     return registration
 
 
@@ -149,6 +151,7 @@ def resubmit(registration, data, files=()):
         registration.high_risk_operations.set(data.get("high_risk_operations") or [])
         _save_attachments(registration, files)
         change_status(registration, S.SUBMITTED, actor_label=PUBLIC_ACTOR, reason=_("Corrected and resubmitted"))
+        log(instance=registration, action="registration.resubmit", user=None)
     return registration
 
 

@@ -1,10 +1,12 @@
+from django.templatetags.static import static
 from django.urls import path
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .backoffice_list import RegistrationViewSet, WorksSummaryPanel, download_attachment
+from .backoffice_list import RegistrationViewSet, WorksSummaryPanel, download_attachment, hazard_photo
 from .models import HighRiskOperation, WorkCategory
 
 
@@ -42,7 +44,15 @@ def register_works_viewset():
 
 @hooks.register("register_admin_urls")
 def register_attachment_download():
-    return [path("works/attachment/<int:pk>/", download_attachment, name="registration_attachment")]
+    return [
+        path("works/attachment/<int:pk>/", download_attachment, name="registration_attachment"),
+        path("works/hazard/<int:pk>/photo/<slug:which>/", hazard_photo, name="registration_hazard_photo"),
+    ]
+
+
+@hooks.register("insert_global_admin_css")
+def backoffice_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("registration/css/backoffice.css"))
 
 
 @hooks.register("construct_homepage_panels")

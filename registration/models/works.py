@@ -180,6 +180,11 @@ class Registration(models.Model):
     def owner_is_person(self):
         return self.owner_type == OwnerType.INDIVIDUAL
 
+    @property
+    def high_risk_names(self):
+        """The high-risk operations as one text (prefetch them for a list)."""
+        return "、".join(operation.name for operation in self.high_risk_operations.all())
+
 
 class StatusChange(models.Model):
     """Every status change: who, when, from what, to what and why."""

@@ -191,7 +191,7 @@ def test_stop_and_release(officer):
     backoffice.release(registration, officer, "已整改到位")
     assert Registration.objects.get(pk=registration.pk).status == Status.UNDER_WAY
     assert [entry.action for entry in ModelLogEntry.objects.for_instance(registration).order_by("pk")] == [
-        "registration.stop", "registration.release"]
+        "registration.submit", "registration.stop", "registration.release"]
 
 
 def test_referral_and_case_outcome(officer):
@@ -281,8 +281,9 @@ def test_accept_and_return_through_the_views(client, officer):
     assert Registration.objects.get(pk=second.pk).status == Status.SUBMITTED
     client.post(url(second, "return"), {"reason": "缺少施工合同"})
     assert Registration.objects.get(pk=second.pk).status == Status.RETURNED
-    response = client.post(url(first, "accept"))  # twice: the rules refuse, shown on the form
-    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    response = client.post(url(first, "accept"))  # twice: the action no longer applies, and says why
+    assert response.status_code == 409 and "现在不能“受理登记”" in response.content.decode()
+    assert Registration.objects.get(pk=first.pk).status == Status.UNDER_WAY
 
 
 def inspection_post(**hazard):

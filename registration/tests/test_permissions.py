@@ -117,14 +117,22 @@ def test_detail_edit_history_and_attachment(role):
         assert body(response).endswith(work.street.code.encode())
         edit = client.get(reverse("works:edit", args=[work.pk]))
         assert edit.status_code == 200 if role["may_edit"] else refused(edit, role["anonymous"])
+        # the history (办理记录) is for everyone who may see the work, not only editors
+        assert client.get(reverse("works:history", args=[work.pk])).status_code == 200
+        assert client.get(reverse("works:usage", args=[work.pk])).status_code == 200
+        hazard = work.hazards.get()
+        assert client.get(reverse("registration_hazard_photo", args=[hazard.pk, "found"])).status_code == 404  # none
     for work in role["other"]:
         attachment = Attachment.objects.get(registration=work)
         for url in [
             reverse("works:inspect", args=[work.pk]),
             reverse("works:edit", args=[work.pk]),
             reverse("works:history", args=[work.pk]),
+            reverse("works:usage", args=[work.pk]),
             reverse("works:delete", args=[work.pk]),
             reverse("registration_attachment", args=[attachment.pk]),
+            reverse("registration_attachment", args=[attachment.pk]) + "?size=thumb",
+            reverse("registration_hazard_photo", args=[work.hazards.get().pk, "found"]) + "?size=thumb",
         ]:
             response = client.get(url)
             assert refused(response, role["anonymous"]), url

@@ -28,26 +28,28 @@
     };
     form.addEventListener("change", updateConditional);
     updateConditional();
-
-    // Offer only the communities of the chosen street (options cannot be
-    // hidden on every phone browser, so rebuild the list).
-    var street = form.querySelector('select[name="street"]');
-    var community = form.querySelector('select[name="community"]');
-    if (street && community) {
-      var groups = Array.prototype.slice.call(community.querySelectorAll("optgroup"));
-      var filterCommunities = function () {
-        var name = street.selectedIndex > 0 ? street.options[street.selectedIndex].text : "";
-        var current = community.value;
-        groups.forEach(function (group) {
-          if (group.parentNode) group.parentNode.removeChild(group);
-          if (!name || group.label === name) community.appendChild(group);
-        });
-        community.value = community.querySelector('option[value="' + current + '"]') ? current : "";
-      };
-      street.addEventListener("change", filterCommunities);
-      filterCommunities();
-    }
   }
+
+  // Offer only the communities of the chosen street (options cannot be
+  // hidden on every phone browser, so rebuild the list). Any form whose
+  // community select says data-community-filter: the public form and the
+  // paper registration in the back office.
+  document.querySelectorAll("select[data-community-filter]").forEach(function (community) {
+    var street = community.form && community.form.querySelector('select[name="' + community.getAttribute("data-community-filter") + '"]');
+    if (!street) return;
+    var groups = Array.prototype.slice.call(community.querySelectorAll("optgroup"));
+    var filterCommunities = function () {
+      var name = street.selectedIndex > 0 ? street.options[street.selectedIndex].text : "";
+      var current = community.value;
+      groups.forEach(function (group) {
+        if (group.parentNode) group.parentNode.removeChild(group);
+        if (!name || group.label === name) community.appendChild(group);
+      });
+      community.value = community.querySelector('option[value="' + current + '"]') ? current : "";
+    };
+    street.addEventListener("change", filterCommunities);
+    filterCommunities();
+  });
 
   // Submit once: a second tap while the page is sending does nothing.
   document.querySelectorAll("form[data-submit-once]").forEach(function (submitOnce) {
