@@ -1,4 +1,4 @@
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, ngettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
@@ -78,4 +78,16 @@ def register_staff_profiles():
 # that makemessages keeps them in portal's catalogue, which translates them.
 WAGTAIL_CATALOGUE_GAPS = [
     _("Search all pages…"),
+    _("Edit account avatar"),
+    _("Actions (footer)"),
+    _("Sort by '%(label)s' in ascending order."),
+    _("Sort by '%(label)s' in descending order."),
+    ngettext_lazy('%(total)s Page <span class="w-sr-only">created in %(site_name)s</span>',
+                  '%(total)s Pages <span class="w-sr-only">created in %(site_name)s</span>', 1),
+    ngettext_lazy('%(total)s Document <span class="w-sr-only">created in %(site_name)s</span>',
+                  '%(total)s Documents <span class="w-sr-only">created in %(site_name)s</span>', 1),
+    ngettext_lazy('%(total)s Image <span class="w-sr-only">created in %(site_name)s</span>',
+                  '%(total)s Images <span class="w-sr-only">created in %(site_name)s</span>', 1),
+    ngettext_lazy("This %(model_name)s is referenced %(usage_count)s time.",
+                  "This %(model_name)s is referenced %(usage_count)s times.", 1),
 ]

@@ -10,7 +10,6 @@ the ``register_registration_actions`` hook (see RegistrationInspectView).
 
 import django_filters
 from django import forms
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.http import FileResponse
@@ -31,6 +30,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
+from portal.admin_views import ScopedObjectMixin
 from portal.display import EMPTY, ValueColumn, display_value
 from portal.exports import LocalSpreadsheetExportMixin
 from portal.models import Community, Street
@@ -105,17 +105,14 @@ class RegistrationFilterSet(WagtailFilterSet):
 
 # --- export ----------------------------------------------------------------
 
-class StreetScopedObjectMixin:
-    """How every single-work view (detail, edit, delete, history, usage) finds
-    its work: only among the user's streets, so another street's work answers 404."""
+class StreetScopedObjectMixin(ScopedObjectMixin):
+    """Single-work views find their work only among the user's streets."""
 
-    def get_work_queryset(self):
-        return scope_registrations(Registration.objects.all(), self.request.user)
+    model = Registration
 
-    def get_object(self, queryset=None):
-        if getattr(self, "object", None) is not None:
-            return self.object
-        return get_object_or_404(self.get_work_queryset(), pk=unquote(str(self.kwargs[self.pk_url_kwarg])))
+    @staticmethod
+    def scope(queryset, user):
+        return scope_registrations(queryset, user)
 
 
 def write_off_reason():
@@ -176,7 +173,7 @@ class RegistrationInspectView(StreetScopedObjectMixin, generic.InspectView):
 
     page_title = _("Work details")
 
-    def get_work_queryset(self):
+    def get_object_queryset(self):
         return scoped_works(self.request)
 
     def get_field_display_value(self, field_name, field):

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -29,6 +29,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from portal.admin_views import ScopedObjectMixin
+from portal.display import ValueColumn
 from portal.exports import LocalSpreadsheetExportMixin, local_text
 from portal.models import Community, Street
 
@@ -46,26 +48,6 @@ def _streets_for(request):
 
 def _communities_for(request):
     return Community.objects.filter(street__in=_streets_for(request)).select_related("street")
-
-
-class ScopedViewMixin:
-    """Look rows up only among those ``scope(queryset, user)`` lets through."""
-
-    scope = None
-
-    def _scoped(self, queryset):
-        return type(self).scope(queryset, self.request.user)
-
-    def get_queryset(self):  # edit and delete views
-        return self._scoped(super().get_queryset())
-
-    def get_base_object_queryset(self):  # history and usage views
-        return self._scoped(super().get_base_object_queryset())
-
-
-class ScopedInspectMixin(ScopedViewMixin):
-    def get_object(self, queryset=None):  # InspectView looks the row up by itself
-        return get_object_or_404(self._scoped(self.model._default_manager.all()), pk=self.pk)
 
 
 # --- the roster --------------------------------------------------------------
@@ -104,11 +86,11 @@ class TraineeIndexView(LocalSpreadsheetExportMixin, generic.IndexView):
         return buttons
 
 
-class TraineeEditView(ScopedViewMixin, generic.EditView):
+class TraineeEditView(ScopedObjectMixin, generic.EditView):
     scope = visible_trainees
 
 
-class TraineeDeleteView(ScopedViewMixin, generic.DeleteView):
+class TraineeDeleteView(ScopedObjectMixin, generic.DeleteView):
     """A trainee with attendance records is kept for the reports: the view
     says so and suggests marking them inactive instead."""
 
@@ -123,15 +105,15 @@ class TraineeDeleteView(ScopedViewMixin, generic.DeleteView):
         return super().post(request, *args, **kwargs)
 
 
-class TraineeInspectView(ScopedInspectMixin, generic.InspectView):
+class TraineeInspectView(ScopedObjectMixin, generic.InspectView):
     scope = visible_trainees
 
 
-class TraineeHistoryView(ScopedViewMixin, HistoryView):
+class TraineeHistoryView(ScopedObjectMixin, HistoryView):
     scope = visible_trainees
 
 
-class TraineeUsageView(ScopedViewMixin, UsageView):
+class TraineeUsageView(ScopedObjectMixin, UsageView):
     scope = visible_trainees
 
 
@@ -159,7 +141,7 @@ class TraineeViewSet(ModelViewSet):
         "name", "role",
         Column("street", label=_("street"), accessor="street.name", sort_key="street__sort_order"),
         Column("community", label=_("community"), accessor="community_name"),
-        "organisation", "mobile", "active",
+        "organisation", "mobile", ValueColumn("active", label=_("active")),
     ]
     list_export = ["name", "get_role_display", "street.name", "community_name", "organisation", "mobile",
                    "active", "created_at"]
@@ -249,26 +231,26 @@ class SessionCreateView(generic.CreateView):
         return reverse("training_sessions:inspect", args=[self.object.pk])
 
 
-class SessionEditView(ScopedViewMixin, generic.EditView):
+class SessionEditView(ScopedObjectMixin, generic.EditView):
     scope = editable_sessions
 
     def get_success_url(self):
         return reverse("training_sessions:inspect", args=[self.object.pk])
 
 
-class SessionDeleteView(ScopedViewMixin, generic.DeleteView):
+class SessionDeleteView(ScopedObjectMixin, generic.DeleteView):
     scope = editable_sessions
 
 
-class SessionHistoryView(ScopedViewMixin, HistoryView):
+class SessionHistoryView(ScopedObjectMixin, HistoryView):
     scope = editable_sessions
 
 
-class SessionUsageView(ScopedViewMixin, UsageView):
+class SessionUsageView(ScopedObjectMixin, UsageView):
     scope = editable_sessions
 
 
-class SessionInspectView(ScopedInspectMixin, generic.InspectView):
+class SessionInspectView(ScopedObjectMixin, generic.InspectView):
     """The session with its attendance (only the trainees the user may see)
     and, for its trainers, the way to the attendance sheet."""
 

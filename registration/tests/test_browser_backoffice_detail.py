@@ -162,3 +162,35 @@ def test_the_works_list_fits_a_phone_and_reads_dates_as_dates(
     assert fits_the_phone(page)
     assert english_words(page) == []
     assert_accessible(page)
+
+
+def test_paper_registration_communities_follow_the_street_and_errors_name_the_field(
+    people, live_server, phone_page, assert_accessible
+):
+    from portal.models import Community
+
+    page = phone_page
+    base = live_server.url
+    page.goto(base + "/admin/login/")
+    page.fill("#id_username", "district_admin")
+    page.fill("#id_password", "demo-pass-for-tests")
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(base + "/admin/")
+    page.goto(base + reverse("registration_backoffice:paper"))
+    page.locator("#id_street").select_option(label="江头街道")
+    offered = set(page.locator("#id_community option").all_inner_texts()) - {"请选择社区"}
+    assert offered == set(Community.objects.filter(street__name="江头街道").values_list("name", flat=True))
+    page.locator("#id_street").select_option(label="金山街道")
+    offered = set(page.locator("#id_community option").all_inner_texts()) - {"请选择社区"}
+    assert offered == set(Community.objects.filter(street__name="金山街道").values_list("name", flat=True))
+    assert fits_the_phone(page)
+    assert_accessible(page)
+
+    page.evaluate("document.querySelectorAll('[required]').forEach((field) => field.removeAttribute('required'))")
+    submit(page)
+    summary = page.locator("#form-errors").inner_text()
+    assert "请填写详细地址。" in summary and "详细地址: " not in summary
+    assert "必需字段" not in page.locator("main").inner_text()
+    assert page.locator("#id_street").input_value()  # the answers given are kept
+    assert english_words(page) == []
+    assert_accessible(page)
