@@ -194,3 +194,16 @@ def test_paper_registration_communities_follow_the_street_and_errors_name_the_fi
     assert page.locator("#id_street").input_value()  # the answers given are kept
     assert english_words(page) == []
     assert_accessible(page)
+
+    # an action that does not apply explains itself; deleting asks why
+    first, _second = people
+    page.goto(base + f"/admin/works/{first.pk}/release/")
+    assert "现在不能“准予复工”" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.goto(base + reverse("works:delete", args=[first.pk]))
+    page.locator("form button.serious").click()
+    page.wait_for_load_state()
+    assert "请填写删除这条登记的原因" in page.locator("main").inner_text()
+    assert Registration.objects.filter(pk=first.pk).exists()
+    assert english_words(page) == []
+    assert_accessible(page)
