@@ -1,9 +1,12 @@
-"""Roster import in the admin: upload → preview of every row → confirm.
+"""Roster import in the admin: upload → preview of every row (new, update
+with its changes, unchanged, or its errors) → confirm.
 
 The upload page works without JavaScript (a plain multipart form); with it,
 training/js/import-upload.js shows the upload progress. The rows are kept
 server-side between the two steps (importing.stash): the confirm form only
-carries the token, which must also be in the user's session.
+carries the token, which must also be in the user's session, and the
+fingerprint of the preview's plan (importing.plan_of), so that a roster
+changed in between is shown again rather than overwritten.
 """
 
 from django import forms
@@ -79,7 +82,9 @@ class UploadView(ImportMixin, View):
 
 
 class PreviewView(ImportMixin, View):
-    """Every row with its errors; the confirm button only when there are none."""
+    """Every row with what confirming does to it (add, update with its
+    changes, nothing) or its errors; the confirm button only when there are
+    no errors and something to write."""
 
     template_name = "training/admin/import_preview.html"
     page_title = _("Check the sheet before importing")
@@ -101,12 +106,13 @@ class PreviewView(ImportMixin, View):
         stashed = self.stashed()
         if stashed is None:
             return self.gone()
-        return self.render(stashed, importing.check_rows(stashed["rows"]))
+        return self.render(stashed, importing.check_rows(stashed["rows"], request.user))
 
     def render(self, stashed, rows, status=200):
-        bad = [row for row in rows if not row.ok]
+        counts = importing.counts(rows)
         context = self.get_context_data(
-            filename=stashed["filename"], rows=rows, bad_count=len(bad), good_count=len(rows) - len(bad),
+            filename=stashed["filename"], rows=rows, counts=counts, bad_count=counts["error"],
+            write_count=counts[importing.NEW] + counts[importing.UPDATE], plan=importing.plan_of(rows),
             columns=importing.COLUMNS, confirm_url=self.request.path, upload_url=reverse("training:import"),
         )
         return self.render_to_response(context, status=status)
@@ -116,14 +122,20 @@ class PreviewView(ImportMixin, View):
         if stashed is None:
             return self.gone()
         try:
-            count = importing.import_rows(stashed["rows"])
+            done = importing.import_rows(stashed["rows"], request.user, request.POST.get("plan", ""))
         except importing.ImportRefused as refusal:
-            messages.error(request, gettext("Nothing was imported: fix the rows marked below, then upload "
-                                            "the sheet again."))
-            return self.render(stashed, refusal.rows, status=400)
+            if refusal.has_errors:
+                messages.error(request, gettext("Nothing was imported: fix the rows marked below, then upload "
+                                                "the sheet again."))
+                return self.render(stashed, refusal.rows, status=400)
+            messages.warning(request, gettext("Nothing was imported: the roster changed since you checked the "
+                                              "sheet. Look at the rows again, then confirm."))
+            return self.render(stashed, refusal.rows, status=409)
         importing.discard(request.user, token)
         request.session[SESSION_KEY] = [other for other in self.tokens() if other != token]
-        messages.success(request, gettext("%(count)d trainee(s) added to the roster.") % {"count": count})
+        messages.success(request, gettext(
+            "Import done: %(new)d trainee(s) added, %(updated)d updated, %(unchanged)d unchanged."
+        ) % {"new": done[importing.NEW], "updated": done[importing.UPDATE], "unchanged": done[importing.UNCHANGED]})
         return HttpResponseRedirect(reverse("trainees:index"))
 
 

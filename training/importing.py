@@ -1,15 +1,23 @@
 """Roster import from an XLSX or CSV sheet: read, check every row, then
-import all rows in one transaction, or none.
+write all rows in one transaction, or none.
+
+A row whose mobile number is already on the roster updates that trainee
+(street staff keep the roster in a sheet and import it again after edits);
+any other row adds a trainee. The preview says of every row what confirming
+will do, NEW, UPDATE (with each change, old → new) or UNCHANGED, so nothing
+on the roster is ever overwritten unseen.
 
 The upload is read once; its rows are kept in a private file named by a
 random token until the trainer confirms (see ``stash``), so the confirm step
 imports exactly what the preview showed and never trusts a copy sent back by
 the browser. The rows are checked again on confirm, since the roster may
-have changed in between.
+have changed in between; if that changes what the import would do, it is
+refused and the rows are shown again (see ``plan_of``).
 """
 
 import csv
 import datetime
+import hashlib
 import io
 import json
 import re
@@ -19,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext_lazy
 
@@ -27,6 +35,7 @@ from portal.models import Community, Street
 from portal.validators import normalise_mobile
 
 from .models import Trainee, TraineeRole
+from .permissions import editable_trainees
 from .validation import check_trainee
 
 MAX_ROWS = 5000
@@ -66,27 +75,90 @@ class SheetError(Exception):
     """The file as a whole cannot be imported (unreadable, wrong columns, too long)."""
 
 
+# What confirming does with a correct row.
+NEW, UPDATE, UNCHANGED = "new", "update", "unchanged"
+ACTION_LABELS = {
+    NEW: pgettext_lazy("import action", "New"),
+    UPDATE: pgettext_lazy("import action", "Update"),
+    UNCHANGED: pgettext_lazy("import action", "Unchanged"),
+}
+# What a row may change on a trainee already on the roster (the mobile
+# number is how the row finds them, so it never changes).
+UPDATABLE = ("name", "role", "street", "community", "organisation", "active")
+
+
+def _shown(key, value):
+    """A value as the preview shows it."""
+    if key == "active":
+        return gettext("Yes") if value else gettext("No")
+    if key == "role":
+        return str(TraineeRole(value).label)
+    if isinstance(value, models.Model):
+        return value.name
+    return value or gettext("(empty)")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field a row changes on a trainee already on the roster."""
+
+    key: str
+    old: object
+    new: object
+
+    @property
+    def label(self):
+        labels = dict(COLUMNS)
+        return labels[self.key] if self.key in labels else Trainee._meta.get_field(self.key).verbose_name
+
+    @property
+    def old_text(self):
+        return _shown(self.key, self.old)
+
+    @property
+    def new_text(self):
+        return _shown(self.key, self.new)
+
+    def fingerprint(self):
+        """The change as plain data, the same in every language (see plan_of)."""
+        return [self.key, *(value.pk if isinstance(value, models.Model) else value for value in (self.old, self.new))]
+
+
 @dataclass
 class CheckedRow:
     number: int  # the row number in the spreadsheet, header = 1
     raw: dict
     values: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
+    action: str | None = None  # NEW, UPDATE or UNCHANGED once the row is correct
+    trainee: Trainee | None = None  # the trainee on the roster with the row's mobile number
+    changes: list = field(default_factory=list)
 
     @property
     def ok(self):
         return not self.errors
+
+    @property
+    def action_label(self):
+        return ACTION_LABELS.get(self.action, "")
+
+    @property
+    def reactivates(self):
+        return any(change.key == "active" for change in self.changes)
 
     def error_list(self):
         return [message for key, _label in COLUMNS if (message := self.errors.get(key))]
 
 
 class ImportRefused(Exception):
-    """Some rows have errors: nothing was imported."""
+    """Nothing was imported: some rows have errors, or the roster changed
+    since the preview so that the rows (checked again) need another look."""
 
     def __init__(self, rows):
-        super().__init__(gettext("The sheet has errors; nothing was imported."))
         self.rows = rows
+        self.has_errors = not all(row.ok for row in rows)
+        super().__init__(gettext("The sheet has errors; nothing was imported.") if self.has_errors
+                         else gettext("The roster changed since the preview; nothing was imported."))
 
 
 # Reading
@@ -211,13 +283,14 @@ def _without(text, suffix):
 
 
 class Lookups:
-    """Streets, communities, roles and the numbers already on the roster,
-    each read once for the whole sheet."""
+    """Streets, communities, roles and the trainees already on the roster
+    with the sheet's numbers (and which of them the user may change), each
+    read once for the whole sheet."""
 
     STREET_SUFFIX = "街道"
     COMMUNITY_SUFFIX = "社区"
 
-    def __init__(self, mobiles):
+    def __init__(self, mobiles, user, lock=False):
         self.streets = {}
         for street in Street.objects.all():
             self.streets[street.code] = street
@@ -231,7 +304,15 @@ class Lookups:
             for name in _in_every_language(role.label) | {role.value}:
                 self.roles[name] = role.value
         self.roles.update(ROLE_ALIASES)
-        self.taken = set(Trainee.objects.filter(mobile__in=mobiles).values_list("mobile", flat=True))
+        matched = Trainee.objects.filter(mobile__in=mobiles)
+        on_roster = matched.select_related("street", "community")
+        if lock:
+            on_roster = on_roster.select_for_update(of=("self",))
+        self.on_roster = {trainee.mobile: trainee for trainee in on_roster}
+        self.editable = set()
+        if self.on_roster:
+            self.editable = set(editable_trainees(matched, user).order_by().values_list("pk", flat=True))
+        self.may_change = user.has_perm("training.change_trainee")
 
     def street(self, text):
         return self.streets.get(_without(text.replace(" ", ""), self.STREET_SUFFIX))
@@ -243,56 +324,150 @@ class Lookups:
         return self.roles.get(_key(text)) or self.roles.get(text.strip())
 
 
-def check_rows(table):
-    """Check every row of ``table`` (from read_sheet); never stops at the first error."""
-    lookups = Lookups({normalise_mobile(row["mobile"]) for row in table})
+def _check_cells(raw, lookups):
+    """The row's cleaned values and its errors, from the cells alone."""
+    data, errors = {"name": raw["name"], "organisation": raw["organisation"], "mobile": raw["mobile"]}, {}
+    data["role"] = lookups.role(raw["role"]) if raw["role"] else ""
+    if raw["role"] and not data["role"]:
+        errors["role"] = gettext("Unknown role “%(value)s”.") % {"value": raw["role"]}
+    data["street"] = lookups.street(raw["street"]) if raw["street"] else None
+    if raw["street"] and data["street"] is None:
+        errors["street"] = gettext("Unknown street “%(value)s”.") % {"value": raw["street"]}
+    data["community"] = None
+    if raw["community"] and data["street"] is not None:
+        data["community"] = lookups.community(data["street"], raw["community"])
+        if data["community"] is None:
+            errors["community"] = gettext("There is no community “%(value)s” in %(street)s.") % {
+                "value": raw["community"], "street": data["street"].name,
+            }
+    # A number already on the roster is an update (see _plan), not an error.
+    values, rule_errors = check_trainee(data, mobile_taken=None)
+    return values, {**rule_errors, **errors}
+
+
+def merged_values(trainee, values):
+    """What a row writes over ``trainee``, who is already on the roster.
+
+    An empty optional cell (community, organisation) keeps the current
+    value: a sheet that leaves a column blank must not wipe what others
+    filled in. One exception: when the row moves the trainee to another
+    street, an empty community is cleared, since the current one lies in
+    the old street (the preview shows the change). Importing a trainee also
+    makes them active again: they are on the sheet, so they are back.
+    """
+    merged = {**values, "active": True}
+    if not merged["organisation"]:
+        merged["organisation"] = trainee.organisation
+    if merged["community"] is None and merged["street"].pk == trainee.street_id:
+        merged["community"] = trainee.community
+    return merged
+
+
+def _changes(trainee, merged):
+    return [Change(key, getattr(trainee, key), merged[key])
+            for key in UPDATABLE if getattr(trainee, key) != merged[key]]
+
+
+def _refusal(lookups):
+    """Why the user may not update a trainee through the import: the same
+    rule as the roster's edit form (permissions.editable_trainees)."""
+    if not lookups.may_change:
+        return gettext("This mobile number is already on the roster, and your role does not allow changing "
+                       "trainees.")
+    return gettext("This mobile number belongs to a trainee of a street you do not work for: you may not "
+                   "change them.")
+
+
+def _plan(row, lookups):
+    """Say what confirming does with a correct row: add, update or nothing."""
+    trainee = lookups.on_roster.get(row.values["mobile"])
+    if trainee is None:
+        row.action = NEW
+    elif trainee.pk not in lookups.editable:
+        row.errors["mobile"] = _refusal(lookups)
+    else:
+        row.trainee, row.values = trainee, merged_values(trainee, row.values)
+        row.changes = _changes(trainee, row.values)
+        row.action = UPDATE if row.changes else UNCHANGED
+
+
+def check_rows(table, user, *, lock=False):
+    """Check every row of ``table`` (from read_sheet) as imported by
+    ``user`` and plan what confirming does with each correct one (``action``,
+    ``changes``); never stops at the first error. With ``lock`` (inside a
+    transaction) the matched trainees stay locked until it ends, so no one
+    edits them between this check and the write."""
+    lookups = Lookups({normalise_mobile(row["mobile"]) for row in table}, user, lock=lock)
     first_row_of = {}
     checked = []
     for raw in table:
         row = CheckedRow(number=raw["number"], raw=raw)
-        data, errors = {"name": raw["name"], "organisation": raw["organisation"], "mobile": raw["mobile"]}, {}
-        data["role"] = lookups.role(raw["role"]) if raw["role"] else ""
-        if raw["role"] and not data["role"]:
-            errors["role"] = gettext("Unknown role “%(value)s”.") % {"value": raw["role"]}
-        data["street"] = lookups.street(raw["street"]) if raw["street"] else None
-        if raw["street"] and data["street"] is None:
-            errors["street"] = gettext("Unknown street “%(value)s”.") % {"value": raw["street"]}
-        data["community"] = None
-        if raw["community"] and data["street"] is not None:
-            data["community"] = lookups.community(data["street"], raw["community"])
-            if data["community"] is None:
-                errors["community"] = gettext("There is no community “%(value)s” in %(street)s.") % {
-                    "value": raw["community"], "street": data["street"].name,
-                }
-        values, rule_errors = check_trainee(data, mobile_taken=lookups.taken.__contains__)
-        for key, message in rule_errors.items():
-            errors.setdefault(key, message)
-        mobile = values.get("mobile")
-        if "mobile" not in errors:
+        row.values, row.errors = _check_cells(raw, lookups)
+        mobile = row.values.get("mobile")
+        if "mobile" not in row.errors:
             if mobile in first_row_of:
-                errors["mobile"] = gettext("The same mobile number as row %(row)d.") % {"row": first_row_of[mobile]}
+                row.errors["mobile"] = gettext("The same mobile number as row %(row)d.") % {
+                    "row": first_row_of[mobile]}
             else:
                 first_row_of[mobile] = row.number
-        row.values, row.errors = values, errors
+        if row.ok:
+            _plan(row, lookups)
         checked.append(row)
     return checked
 
 
-def import_rows(table):
-    """Check ``table`` again and add every row to the roster in one
-    transaction. Raises ImportRefused (with the checked rows) if any row has
-    an error; then nothing is saved. Returns the number of trainees added."""
+def counts(rows):
+    """How many checked rows add, update, change nothing, or have errors."""
+    tally = {NEW: 0, UPDATE: 0, UNCHANGED: 0, "error": 0}
+    for row in rows:
+        tally[row.action if row.ok else "error"] += 1
+    return tally
+
+
+def plan_of(rows):
+    """A fingerprint of what confirming ``rows`` would do: each row's action,
+    trainee and changes with their old values. The preview's confirm form
+    carries it; import_rows refuses if the rows, checked again, give another
+    one, so that nothing is written which the user did not see."""
+    plan = [[row.number, row.action, row.trainee.pk if row.trainee else None,
+             [change.fingerprint() for change in row.changes]] for row in rows]
+    return hashlib.sha256(json.dumps(plan, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _write(rows):
+    """Add the new trainees and update the changed ones: two statements
+    (per batch of rows the database takes at once), however many rows."""
+    Trainee.objects.bulk_create([Trainee(**row.values) for row in rows if row.action == NEW])
+    updated = []
+    for row in rows:
+        if row.action == UPDATE:
+            for key in UPDATABLE:
+                setattr(row.trainee, key, row.values[key])
+            updated.append(row.trainee)
+    Trainee.objects.bulk_update(updated, UPDATABLE)
+
+
+def import_rows(table, user, plan):
+    """Check ``table`` again for ``user`` and write it in one transaction:
+    add the new trainees, update the changed ones; unchanged rows are not
+    written. ``plan`` is the preview's plan_of, the one the user confirmed.
+
+    Raises ImportRefused (with the rows checked again) and saves nothing if
+    any row has an error or the plan is no longer the same (the roster
+    changed meanwhile). Returns counts() of the rows (the unchanged ones
+    counted, not written).
+    """
     with transaction.atomic():
-        checked = check_rows(table)
-        if not all(row.ok for row in checked):
+        checked = check_rows(table, user, lock=True)
+        if not all(row.ok for row in checked) or plan_of(checked) != plan:
             raise ImportRefused(checked)
         try:
             with transaction.atomic():
-                Trainee.objects.bulk_create([Trainee(**row.values) for row in checked])
+                _write(checked)
         except IntegrityError:
-            # A number was added to the roster meanwhile: check again to say which.
-            raise ImportRefused(check_rows(table)) from None
-    return len(checked)
+            # A number was added to the roster meanwhile: check again to show it.
+            raise ImportRefused(check_rows(table, user)) from None
+    return counts(checked)
 
 
 # Keeping the upload between preview and confirm

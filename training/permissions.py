@@ -6,7 +6,8 @@ may not see is never listed, counted, exported or opened (it answers 404):
 
 - superusers and district administrators: everything;
 - trainers: only the sessions they are a trainer of, and the whole roster
-  (district-level sessions draw trainees from every street);
+  (district-level sessions draw trainees from every street), which they may
+  also change (the edit form, a re-imported sheet);
 - street officers: their streets' trainees, the sessions their street
   organises or that their trainees attended, read-only;
 - anyone else (e.g. content editors): nothing.
@@ -63,6 +64,16 @@ def visible_street_ids(user):
 def visible_trainees(queryset, user):
     streets = visible_street_ids(user)
     return queryset if streets is None else queryset.filter(street_id__in=streets)
+
+
+def editable_trainees(queryset, user):
+    """Trainees the user may change: those they see, if their role may
+    change trainees at all. The roster's edit view makes the same two checks
+    (its permission policy, then visible_trainees); the import asks this, so
+    a sheet can never overwrite someone the edit form would not open."""
+    if not user.has_perm("training.change_trainee"):
+        return queryset.none()
+    return visible_trainees(queryset, user)
 
 
 # Sessions

@@ -1,7 +1,9 @@
 """Roster import: every bad row reported, all or nothing, XLSX and CSV,
-through the functions and through the admin's upload → preview → confirm."""
+through the functions and through the admin's upload → preview → confirm.
+Re-imports that update the roster: test_reimport.py."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -23,11 +25,17 @@ def upload(request):
     return xlsx_upload if request.param == "xlsx" else csv_upload
 
 
-def test_good_sheet_is_read_checked_and_imported(upload):
+def confirmed(table, user):
+    """Check ``table`` as the preview does, then import it with that plan."""
+    return importing.import_rows(table, user, importing.plan_of(importing.check_rows(table, user)))
+
+
+def test_good_sheet_is_read_checked_and_imported(upload, people):
     table = importing.read_sheet(upload(GOOD_ROWS))
     assert [row["number"] for row in table] == [2, 3, 4, 5]
-    assert all(row.ok for row in importing.check_rows(table))
-    assert importing.import_rows(table) == 4
+    checked = importing.check_rows(table, people["trainer_a"])
+    assert all(row.ok and row.action == importing.NEW for row in checked)
+    assert confirmed(table, people["trainer_a"]) == {"new": 4, "update": 0, "unchanged": 0, "error": 0}
     imported = {t.mobile: t for t in Trainee.objects.select_related("street", "community")}
     assert set(imported) == {"13800001001", "13800001002", "13800001003", "13800001004"}
     lin = imported["13800001002"]
@@ -36,19 +44,22 @@ def test_good_sheet_is_read_checked_and_imported(upload):
     assert imported["13800001004"].role == TraineeRole.PROPERTY_STAFF
 
 
-def test_bad_sheet_reports_every_row_and_imports_nothing(upload):
-    make_trainee(HULI, mobile="13800001003")  # row 4 duplicates someone on the roster
+def test_bad_sheet_reports_every_row_and_imports_nothing(upload, people):
+    on_roster = make_trainee(HULI, mobile="13800001003")  # row 4 updates someone on the roster
     table = importing.read_sheet(upload(BAD_SHEET))
-    checked = {row.number: row for row in importing.check_rows(table)}
-    assert [number for number, row in checked.items() if row.ok] == [2, 3, 5]
-    assert "已在" in checked[4].errors["mobile"]
+    checked = {row.number: row for row in importing.check_rows(table, people["trainer_a"])}
+    assert [number for number, row in checked.items() if row.ok] == [2, 3, 4, 5]
+    assert checked[4].action == importing.UPDATE
     for number, (_row, word) in enumerate(BAD_ROWS, start=len(GOOD_ROWS) + 2):
         assert any(word in message for message in checked[number].error_list()), (number, checked[number].errors)
     assert "领导" in checked[10].errors["role"]
     with pytest.raises(importing.ImportRefused) as refusal:
-        importing.import_rows(table)
-    assert len([row for row in refusal.value.rows if not row.ok]) == 6
+        confirmed(table, people["trainer_a"])
+    assert refusal.value.has_errors
+    assert len([row for row in refusal.value.rows if not row.ok]) == 5
     assert Trainee.objects.count() == 1
+    on_roster.refresh_from_db()
+    assert on_roster.street.code == HULI  # the row updating them was not written either
 
 
 def test_excel_number_cells_and_gbk_csv_are_read():
@@ -92,6 +103,16 @@ def post_upload(client, file):
     return client.post(reverse("training:import"), {"sheet": file})
 
 
+def plan_on(page):
+    """The plan fingerprint carried by a preview page's confirm form."""
+    return re.search(r'name="plan" value="([0-9a-f]{64})"', page.content.decode()).group(1)
+
+
+def confirm(client, preview):
+    """Open the preview, then press its confirm button."""
+    return client.post(preview, {"plan": plan_on(client.get(preview))})
+
+
 def test_admin_import_preview_then_confirm(people, login, upload):
     client = login(people["trainer_a"])
     response = post_upload(client, upload(GOOD_ROWS))
@@ -100,11 +121,11 @@ def test_admin_import_preview_then_confirm(people, login, upload):
     page = client.get(preview)
     assert page.status_code == 200 and "陈志强" in page.content.decode()
     assert not Trainee.objects.exists()  # the preview saves nothing
-    response = client.post(preview)
+    response = client.post(preview, {"plan": plan_on(page)})
     assert response.status_code == 302 and response["Location"] == reverse("trainees:index")
     assert Trainee.objects.count() == 4
     # the same upload cannot be imported twice
-    assert client.post(preview).status_code == 302 and Trainee.objects.count() == 4
+    assert client.post(preview, {"plan": plan_on(page)}).status_code == 302 and Trainee.objects.count() == 4
 
 
 def test_admin_preview_of_a_bad_sheet_lists_every_error_and_offers_no_import(people, login, upload):
@@ -134,7 +155,7 @@ def test_upload_with_xhr_gets_the_preview_address(people, login):
 def test_an_upload_is_only_for_the_user_who_made_it(people, login, client):
     preview = post_upload(login(people["trainer_a"]), csv_upload(GOOD_ROWS))["Location"]
     client.force_login(people["district_admin"])
-    assert client.post(preview).status_code == 302
+    assert client.post(preview, {"plan": "0" * 64}).status_code == 302
     assert not Trainee.objects.exists()
     assert client.get("/admin/training/trainees/import/..%2F..%2Fetc/").status_code in (302, 404)
     assert client.get(reverse("training:import_preview", args=["not-a-token"])).status_code == 302
