@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
-.PHONY: install run migrate demo test test-browser messages bench clean
+.PHONY: install run migrate demo test test-browser lint format messages bench clean
 
 $(STAMP): requirements.txt build-constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -28,11 +28,24 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Parallel on every core (pytest-xdist): each worker has its own test database and live server.
+TEST_WORKERS ?= auto
 test: install
-	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-browser: install
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+TEMPLATES_HTML = $(shell git ls-files '*.html' 2>/dev/null || find portal home registration training templates -name '*.html')
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@echo "djhtml --check"; $(BIN)/djhtml --check -t 2 $(TEMPLATES_HTML)
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml -t 2 $(TEMPLATES_HTML)
 
 # Refresh and compile the translation catalogues (needs GNU gettext: apt-get install gettext).
 messages: install

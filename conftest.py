@@ -60,7 +60,7 @@ def chromium():
         if os.environ.get("CI"):
             pytest.fail(reason)
         _BROWSER_SKIPS.append(reason)
-        warnings.warn(reason)
+        warnings.warn(reason, stacklevel=2)
         pytest.skip(reason)
     from django.db import connections
     from playwright.sync_api import sync_playwright
@@ -114,9 +114,7 @@ def assert_accessible():
 
     def check(page):
         results = axe.run(page)
-        bad = [
-            v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}
-        ]
+        bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
         summary = "\n".join(
             f"{v['id']} ({v['impact']}): {v['help']} -> "
             + ", ".join(str(n.get("target")) for n in v.get("nodes", [])[:5])
@@ -135,10 +133,50 @@ def home_page(db):
     return ensure_home_page()
 
 
+# One copy of the demo database per test process (SQLite only), taken right
+# after the first load: later browser tests copy it back table by table in a
+# fraction of a second instead of running the loader again for seconds.
+_DEMO_SNAPSHOT = {}
+
+
+def _copy_tables(cursor, source, target, tables):
+    for table in tables:
+        cursor.execute(f'DELETE FROM {target}."{table}"')
+        cursor.execute(f'INSERT INTO {target}."{table}" SELECT * FROM {source}."{table}"')
+
+
+def _plain_tables(cursor, schema):
+    """Every ordinary table, the full-text index's shadow tables included;
+    the virtual tables themselves hold no rows of their own."""
+    cursor.execute(
+        f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' "
+        "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' AND name NOT LIKE 'sqlite_%'"
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
 @pytest.fixture
 def demo_site(transactional_db, monkeypatch):
     """The whole launch-day demo content, committed, for browser tests."""
     from django.core.management import call_command
+    from django.db import connection, transaction
 
     monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests")
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    if connection.vendor != "sqlite":
+        call_command("load_demo", stdout=open(os.devnull, "w"))
+        return
+    with connection.cursor() as cursor:
+        if "tables" in _DEMO_SNAPSHOT:
+            with transaction.atomic():
+                _copy_tables(cursor, "demo_snapshot", "main", _DEMO_SNAPSHOT["tables"])
+                cursor.execute("DELETE FROM main.sqlite_sequence")
+                cursor.execute("INSERT INTO main.sqlite_sequence SELECT * FROM demo_snapshot.demo_sequences")
+            return
+        call_command("load_demo", stdout=open(os.devnull, "w"))
+        # A named in-memory database that lives as long as this connection.
+        cursor.execute("ATTACH DATABASE 'file:demo_snapshot?mode=memory&cache=shared' AS demo_snapshot")
+        tables = _plain_tables(cursor, "main")
+        for table in tables:
+            cursor.execute(f'CREATE TABLE demo_snapshot."{table}" AS SELECT * FROM main."{table}"')
+        cursor.execute("CREATE TABLE demo_snapshot.demo_sequences AS SELECT * FROM main.sqlite_sequence")
+        _DEMO_SNAPSHOT["tables"] = tables

@@ -51,6 +51,7 @@ def works_page_queries():
         def run():
             rows = list(queryset.order_by("-submitted_at", "-pk")[:50])
             return len(rows), queryset.count()
+
         return run
 
     in_street = listed.filter(street=street)
@@ -74,7 +75,8 @@ def works_page_queries():
         "detail: one work, inspections, hazards": lambda: [
             len(work.inspections.all()) + len(work.hazards.all()) + len(work.status_changes.all())
             for work in Registration.objects.filter(pk=in_street.order_by("-pk").values("pk")[:1])
-            .select_related("street", "community", "category").prefetch_related("inspections", "hazards", "status_changes")
+            .select_related("street", "community", "category")
+            .prefetch_related("inspections", "hazards", "status_changes")
         ],
     }
 
@@ -116,7 +118,9 @@ def default_admin_paths():
     index = reverse("works:index")
     busiest = (
         Registration.objects.filter(street__code="350206001", status=Status.UNDER_WAY)
-        .order_by("-pk").values_list("pk", flat=True).first()
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
     )
     return [
         index,
@@ -137,10 +141,12 @@ def admin_pages(paths, roles_to_time):
         client = Client()
         client.force_login(staff_user(role))
         for path in paths:
+
             def run(client=client, path=path):
                 response = client.get(path)
                 assert response.status_code == 200, (path, response.status_code)
                 b"".join(response.streaming_content) if response.streaming else response.content
+
             checks[f"{role}: GET {path}"] = run
     return checks
 
@@ -150,9 +156,16 @@ def main():
     parser.add_argument("--works", type=int, default=2000)
     parser.add_argument("--inspections", type=int, default=40000)
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--admin-path", action="append", default=[], help="admin URL to time (default: the works pages)")
-    parser.add_argument("--admin-role", action="append", choices=["officer", "district"], default=[],
-                        help="time the admin pages as this role (default: both)")
+    parser.add_argument(
+        "--admin-path", action="append", default=[], help="admin URL to time (default: the works pages)"
+    )
+    parser.add_argument(
+        "--admin-role",
+        action="append",
+        choices=["officer", "district"],
+        default=[],
+        help="time the admin pages as this role (default: both)",
+    )
     args = parser.parse_args()
     with throwaway_database("huli_backoffice_bench") as vendor:
         from django.core.management import call_command
@@ -166,8 +179,10 @@ def main():
         if vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        counts = {model.__name__: model.objects.count()
-                  for model in (Registration, StatusChange, Inspection, Hazard, EnforcementReferral)}
+        counts = {
+            model.__name__: model.objects.count()
+            for model in (Registration, StatusChange, Inspection, Hazard, EnforcementReferral)
+        }
         print(f"{vendor}: generated in {load:.1f} s: {counts}")
         print("| query | median ms | p95 ms |\n|---|---|---|")
         paths = args.admin_path or default_admin_paths()

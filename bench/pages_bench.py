@@ -26,8 +26,18 @@ def public_paths():
     policy = PolicyDocumentPage.objects.live().order_by("pk").first()
     video = VideoPage.objects.live().order_by("pk").first()
     return [
-        "/", "/policies/", policy.url, "/policies/?status=in_force", "/leaflet/", "/leaflet/pdf/",
-        "/videos/", "/videos/?topic=fall", video.url, "/notices/", "/faq/", "/search/?q=施工",
+        "/",
+        "/policies/",
+        policy.url,
+        "/policies/?status=in_force",
+        "/leaflet/",
+        "/leaflet/pdf/",
+        "/videos/",
+        "/videos/?topic=fall",
+        video.url,
+        "/notices/",
+        "/faq/",
+        "/search/?q=施工",
         "/search/?q=高坠 安全带",
     ]
 

@@ -96,10 +96,38 @@ TITLES = """
 """.strip().splitlines()
 
 QUERIES = [
-    "施工", "高坠", "空调", "安装", "临时用电", "纳管", "小散工程", "零星作业", "防盗网",
-    "专职安全员", "网格员", "触电", "消防", "坍塌", "登记", "核销", "巡查", "安全带",
-    "脚手架", "热水器", "雨棚", "电工", "实施", "设施", "工程", "事故",
-    "空调 安装", "高坠事故", "GB 32100", "施工 许可证", "物体打击", "安全生产",
+    "施工",
+    "高坠",
+    "空调",
+    "安装",
+    "临时用电",
+    "纳管",
+    "小散工程",
+    "零星作业",
+    "防盗网",
+    "专职安全员",
+    "网格员",
+    "触电",
+    "消防",
+    "坍塌",
+    "登记",
+    "核销",
+    "巡查",
+    "安全带",
+    "脚手架",
+    "热水器",
+    "雨棚",
+    "电工",
+    "实施",
+    "设施",
+    "工程",
+    "事故",
+    "空调 安装",
+    "高坠事故",
+    "GB 32100",
+    "施工 许可证",
+    "物体打击",
+    "安全生产",
 ]
 
 
@@ -187,11 +215,15 @@ def main():
         home = ensure_home_page()
         corpus = build_corpus()
         for item in corpus:
-            home.add_child(instance=StandardPage(
-                title=text_of(item["title"]), slug=item["slug"], live=True,
-                summary=text_of(item["body"][0]),
-                body=[("paragraph", RichText(f"<p>{text_of(s)}</p>")) for s in item["body"][1:]],
-            ))
+            home.add_child(
+                instance=StandardPage(
+                    title=text_of(item["title"]),
+                    slug=item["slug"],
+                    live=True,
+                    summary=text_of(item["body"][0]),
+                    body=[("paragraph", RichText(f"<p>{text_of(s)}</p>")) for s in item["body"][1:]],
+                )
+            )
         title_by_pk = {}
         truth = {}
         by_pk = {p.slug: p.pk for p in StandardPage.objects.filter(slug__startswith="bench-")}
@@ -219,15 +251,21 @@ def main():
         approaches = [
             ("plain (Wagtail as is)", plain_fields, None, lambda q: native(q.split())),
             ("bigram, backend order", None, None, lambda q: native(cjk.prepare_query(q).tokens)),
-            ("bigram + title first (the site)", None, None,
-             lambda q: cjk.ranked_ids(queryset, cjk.prepare_query(q).tokens)),
-            ("bigram, unranked (newest first)", None, None,
-             lambda q: native(cjk.prepare_query(q).tokens, order_by_relevance=False)),
+            (
+                "bigram + title first (the site)",
+                None,
+                None,
+                lambda q: cjk.ranked_ids(queryset, cjk.prepare_query(q).tokens),
+            ),
+            (
+                "bigram, unranked (newest first)",
+                None,
+                None,
+                lambda q: native(cjk.prepare_query(q).tokens, order_by_relevance=False),
+            ),
         ]
         if jieba is not None:
-            approaches.append(
-                ("jieba cut_for_search", None, jieba_text,
-                 lambda q: native(jieba_tokens(q))))
+            approaches.append(("jieba cut_for_search", None, jieba_text, lambda q: native(jieba_tokens(q))))
 
         rows = []
         default_fields = StandardPage.search_fields
@@ -260,23 +298,27 @@ def main():
                 recalls.append(len(hits & wanted) / len(wanted) if wanted else 1.0)
                 precisions.append(len(hits & wanted) / len(hits) if hits else (1.0 if not wanted else 0.0))
                 if VERBOSE and (recalls[-1] < 1 or precisions[-1] < 1):
-                    print(f"  {name}: {query!r} found {len(hits)}, relevant {len(wanted)}, "
-                          f"recall {recalls[-1]:.2f}, precision {precisions[-1]:.2f}")
+                    print(
+                        f"  {name}: {query!r} found {len(hits)}, relevant {len(wanted)}, "
+                        f"recall {recalls[-1]:.2f}, precision {precisions[-1]:.2f}"
+                    )
                 misses += bool(wanted) and not (hits & wanted)
                 in_title = [relevant([title_by_pk[pk]], query) for pk in found if pk in title_by_pk]
                 if any(in_title) and not all(in_title):
                     title_first.append(in_title == sorted(in_title, reverse=True))
-            rows.append({
-                "approach": name,
-                "index s": build_seconds,
-                "index KiB": size,
-                "median ms": statistics.median(timings),
-                "p95 ms": percentile(timings, 0.95),
-                "recall": statistics.mean(recalls),
-                "precision": statistics.mean(precisions),
-                "queries missed": misses,
-                "title first": f"{sum(title_first)}/{len(title_first)}",
-            })
+            rows.append(
+                {
+                    "approach": name,
+                    "index s": build_seconds,
+                    "index KiB": size,
+                    "median ms": statistics.median(timings),
+                    "p95 ms": percentile(timings, 0.95),
+                    "recall": statistics.mean(recalls),
+                    "precision": statistics.mean(precisions),
+                    "queries missed": misses,
+                    "title first": f"{sum(title_first)}/{len(title_first)}",
+                }
+            )
         StandardPage.search_fields, cjk.cjk_bigrams = default_fields, bigrams
         report(vendor, corpus, truth, rows, jieba)
     finally:
@@ -305,8 +347,10 @@ def index_size(connection):
 
 
 def report(vendor, corpus, truth, rows, jieba):
-    print(f"database: {vendor}; pages: {len(corpus)}; queries: {len(QUERIES)} "
-          f"({sum(len(v) for v in truth.values())} relevant page-query pairs); repeats: {REPEATS}")
+    print(
+        f"database: {vendor}; pages: {len(corpus)}; queries: {len(QUERIES)} "
+        f"({sum(len(v) for v in truth.values())} relevant page-query pairs); repeats: {REPEATS}"
+    )
     if jieba is None:
         print("jieba is not installed: its row is skipped (pip install jieba into .venv to add it).")
     columns = list(rows[0])

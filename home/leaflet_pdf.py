@@ -139,17 +139,34 @@ def _styles(size):
         ),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=size * 1.1, leading=size * 1.5),
         "heading": ParagraphStyle(
-            "heading", parent=base, fontSize=size * 1.25, leading=size * 1.6, textColor=PRIMARY,
-            spaceBefore=size * 0.6, spaceAfter=size * 0.25, keepWithNext=1,
+            "heading",
+            parent=base,
+            fontSize=size * 1.25,
+            leading=size * 1.6,
+            textColor=PRIMARY,
+            spaceBefore=size * 0.6,
+            spaceAfter=size * 0.25,
+            keepWithNext=1,
         ),
         "callout_title": ParagraphStyle(
-            "callout_title", parent=base, backColor=CALLOUT_BACKGROUND, textColor=colors.HexColor("#7a2e00"),
-            leftIndent=size * 0.5, rightIndent=size * 0.5, borderPadding=(size * 0.3, size * 0.5), spaceAfter=0,
+            "callout_title",
+            parent=base,
+            backColor=CALLOUT_BACKGROUND,
+            textColor=colors.HexColor("#7a2e00"),
+            leftIndent=size * 0.5,
+            rightIndent=size * 0.5,
+            borderPadding=(size * 0.3, size * 0.5),
+            spaceAfter=0,
             keepWithNext=1,
         ),
         "callout": ParagraphStyle(
-            "callout", parent=base, backColor=CALLOUT_BACKGROUND, leftIndent=size * 0.5, rightIndent=size * 0.5,
-            borderPadding=(size * 0.3, size * 0.5), spaceAfter=0,
+            "callout",
+            parent=base,
+            backColor=CALLOUT_BACKGROUND,
+            leftIndent=size * 0.5,
+            rightIndent=size * 0.5,
+            borderPadding=(size * 0.3, size * 0.5),
+            spaceAfter=0,
         ),
         "qr_caption": ParagraphStyle(
             "qr_caption", parent=base, fontSize=size * 0.95, leading=size * 1.3, alignment=TA_CENTER, spaceAfter=0
@@ -218,14 +235,18 @@ def header_flowable(page, registration_url, styles, width):
         right.append(Paragraph(_markup(page.qr_caption), styles["qr_caption"]))
     right.append(Paragraph(_markup(registration_url), styles["url"]))
     table = Table([[left, right]], colWidths=[width - qr_column, qr_column])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm),
-        ("LINEBELOW", (0, 0), (-1, 0), 1, PRIMARY),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm),
+                ("LINEBELOW", (0, 0), (-1, 0), 1, PRIMARY),
+            ]
+        )
+    )
     return table
 
 
@@ -238,15 +259,33 @@ def render_at_size(page, registration_url, size):
     header_height = header.wrap(inner_width, height)[1] + 4 * mm
 
     def frame(name, bottom, top):
-        return Frame(MARGIN, bottom, inner_width, top - bottom, id=name,
-                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        return Frame(
+            MARGIN,
+            bottom,
+            inner_width,
+            top - bottom,
+            id=name,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
 
     top = height - MARGIN
     body_top = top - header_height
     buffer = BytesIO()
     doc = BaseDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-        title=page.title, subject=page.subtitle, author="", creator="", lang="zh-CN",
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=page.title,
+        subject=page.subtitle,
+        author="",
+        creator="",
+        lang="zh-CN",
         pageTemplates=[
             PageTemplate("first", [frame("header", body_top, top), frame("body", MARGIN, body_top)]),
             PageTemplate("later", [frame("body", MARGIN, top)]),
@@ -255,9 +294,18 @@ def render_at_size(page, registration_url, size):
     story = [NextPageTemplate("later"), header]
     body = body_flowables(page, styles)
     if body:  # BalancedColumns cannot balance nothing
-        story += [FrameBreak(), BalancedColumns(
-            body, nCols=2, innerPadding=COLUMN_GAP, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-        )]
+        story += [
+            FrameBreak(),
+            BalancedColumns(
+                body,
+                nCols=2,
+                innerPadding=COLUMN_GAP,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            ),
+        ]
     doc.build(story)
     return buffer.getvalue(), doc.page
 

@@ -16,9 +16,7 @@ def search(request):
         site = Site.find_for_request(request)
         if site is not None:
             pages = pages.in_site(site)
-        results_page = Paginator(ranked_ids(pages, query.tokens), RESULTS_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
+        results_page = Paginator(ranked_ids(pages, query.tokens), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         results_page.object_list = page_results(results_page.object_list, query.tokens)
     return TemplateResponse(
         request,

@@ -78,8 +78,7 @@ def parse(text):
         timing_index = next((i for i, line in enumerate(block[:2]) if "-->" in line), None)
         if timing_index is None:
             raise WebVTTError(
-                _("Line %(line)d: this cue has no timing line such as 00:01.000 --> 00:04.000.")
-                % {"line": line_number}
+                _("Line %(line)d: this cue has no timing line such as 00:01.000 --> 00:04.000.") % {"line": line_number}
             )
         match = _TIMING.match(block[timing_index].strip())
         if not match:

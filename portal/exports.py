@@ -15,8 +15,7 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from .display import LOCAL_TZ, display_value, local_text
 
-__all__ = ["BOM", "LOCAL_TZ", "LocalSpreadsheetExportMixin", "local_naive", "local_text", "sheet_title",
-           "with_bom"]
+__all__ = ["BOM", "LOCAL_TZ", "LocalSpreadsheetExportMixin", "local_naive", "local_text", "sheet_title", "with_bom"]
 
 BOM = "\ufeff"
 # Excel refuses these characters in sheet titles, and more than 31 of any.

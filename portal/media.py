@@ -75,8 +75,8 @@ class _RangeFile:
 def serve_media(request, path):
     try:
         full_path = Path(safe_join(settings.MEDIA_ROOT, path))
-    except Exception:
-        raise Http404
+    except Exception as error:
+        raise Http404 from error
     if not full_path.is_file():
         raise Http404
     stat = full_path.stat()

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.conf import settings
-
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -37,9 +36,7 @@ class Street(models.Model):
 class Community(models.Model):
     """A residents' community (社区) inside a street."""
 
-    street = models.ForeignKey(
-        Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("street")
-    )
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("street"))
     name = models.CharField(_("name"), max_length=50)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
@@ -49,9 +46,7 @@ class Community(models.Model):
         ordering = ["street__sort_order", "street__code", "sort_order", "name"]
         verbose_name = _("community")
         verbose_name_plural = _("communities")
-        constraints = [
-            models.UniqueConstraint(fields=["street", "name"], name="unique_community_per_street")
-        ]
+        constraints = [models.UniqueConstraint(fields=["street", "name"], name="unique_community_per_street")]
 
     def __str__(self):
         return f"{self.street.name} · {self.name}"
@@ -61,9 +56,7 @@ class Community(models.Model):
 class PortalSettings(BaseGenericSetting):
     """Editable facts about the service, shown in the footer and used by the forms."""
 
-    site_name = models.CharField(
-        _("site name"), max_length=100, default="湖里区小散工程和零星作业安全生产纳管平台"
-    )
+    site_name = models.CharField(_("site name"), max_length=100, default="湖里区小散工程和零星作业安全生产纳管平台")
     hotline = models.CharField(_("hotline"), max_length=50, blank=True)
     office_address = models.CharField(_("office address"), max_length=200, blank=True)
     office_hours = models.CharField(_("office hours"), max_length=100, blank=True)
@@ -84,7 +77,9 @@ class PortalSettings(BaseGenericSetting):
         decimal_places=2,
         default=Decimal("300000"),
         validators=[MinValueValidator(Decimal("0.01"))],
-        help_text=_("A work needs a construction permit only when it exceeds both limits; otherwise it is registered here."),
+        help_text=_(
+            "A work needs a construction permit only when it exceeds both limits; otherwise it is registered here."
+        ),
     )
     threshold_area_m2 = models.DecimalField(
         _("threshold: floor area (m²)"),
@@ -92,7 +87,9 @@ class PortalSettings(BaseGenericSetting):
         decimal_places=2,
         default=Decimal("300"),
         validators=[MinValueValidator(Decimal("0.01"))],
-        help_text=_("A work needs a construction permit only when it exceeds both limits; otherwise it is registered here."),
+        help_text=_(
+            "A work needs a construction permit only when it exceeds both limits; otherwise it is registered here."
+        ),
     )
 
     reference_prefix = models.CharField(
@@ -115,8 +112,13 @@ class PortalSettings(BaseGenericSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("site_name"), FieldPanel("hotline"), FieldPanel("office_address"),
-             FieldPanel("office_hours"), FieldPanel("icp_number")],
+            [
+                FieldPanel("site_name"),
+                FieldPanel("hotline"),
+                FieldPanel("office_address"),
+                FieldPanel("office_hours"),
+                FieldPanel("icp_number"),
+            ],
             heading=_("Contact and footer"),
         ),
         FieldPanel("privacy_page"),

@@ -20,7 +20,6 @@ def staff_street_ids(user, unrestricted_groups=()):
             cache[key] = None
         else:
             cache[key] = frozenset(
-                StaffProfile.streets.through.objects.filter(staffprofile__user=user)
-                .values_list("street_id", flat=True)
+                StaffProfile.streets.through.objects.filter(staffprofile__user=user).values_list("street_id", flat=True)
             )
     return cache[key]

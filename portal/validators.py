@@ -52,7 +52,9 @@ def validate_uscc(value):
         )
     if uscc_check_character(code[:17]) != code[17]:
         raise ValidationError(
-            _("This unified social credit code is not valid: its last character does not match. Please check it against the business licence."),
+            _(
+                "This unified social credit code is not valid: its last character does not match. Please check it against the business licence."
+            ),
             code="uscc_checksum",
         )
 
@@ -64,9 +66,7 @@ def normalise_resident_id(value):
 def validate_resident_id(value):
     number = normalise_resident_id(value)
     if not re.fullmatch(r"\d{17}[\dX]", number):
-        raise ValidationError(
-            _("A resident ID number has 17 digits followed by a digit or X."), code="id_format"
-        )
+        raise ValidationError(_("A resident ID number has 17 digits followed by a digit or X."), code="id_format")
     try:
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
@@ -75,9 +75,7 @@ def validate_resident_id(value):
         raise ValidationError(_("The date of birth in this ID number is not valid."), code="id_birth_date")
     total = sum(int(char) * weight for char, weight in zip(number[:17], ID_WEIGHTS))
     if ID_CHECK[total % 11] != number[17]:
-        raise ValidationError(
-            _("This ID number is not valid: its last character does not match."), code="id_checksum"
-        )
+        raise ValidationError(_("This ID number is not valid: its last character does not match."), code="id_checksum")
 
 
 def mask_resident_id(value):
@@ -93,7 +91,7 @@ def normalise_mobile(value):
     number = _MOBILE_NOISE.sub("", value or "")
     for prefix in ("+86", "0086"):
         if number.startswith(prefix):
-            number = number[len(prefix):]
+            number = number[len(prefix) :]
             break
     return number
 

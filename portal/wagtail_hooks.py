@@ -1,4 +1,5 @@
-from django.utils.translation import gettext_lazy as _, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
@@ -82,12 +83,24 @@ WAGTAIL_CATALOGUE_GAPS = [
     _("Actions (footer)"),
     _("Sort by '%(label)s' in ascending order."),
     _("Sort by '%(label)s' in descending order."),
-    ngettext_lazy('%(total)s Page <span class="w-sr-only">created in %(site_name)s</span>',
-                  '%(total)s Pages <span class="w-sr-only">created in %(site_name)s</span>', 1),
-    ngettext_lazy('%(total)s Document <span class="w-sr-only">created in %(site_name)s</span>',
-                  '%(total)s Documents <span class="w-sr-only">created in %(site_name)s</span>', 1),
-    ngettext_lazy('%(total)s Image <span class="w-sr-only">created in %(site_name)s</span>',
-                  '%(total)s Images <span class="w-sr-only">created in %(site_name)s</span>', 1),
-    ngettext_lazy("This %(model_name)s is referenced %(usage_count)s time.",
-                  "This %(model_name)s is referenced %(usage_count)s times.", 1),
+    ngettext_lazy(
+        '%(total)s Page <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Pages <span class="w-sr-only">created in %(site_name)s</span>',
+        1,
+    ),
+    ngettext_lazy(
+        '%(total)s Document <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Documents <span class="w-sr-only">created in %(site_name)s</span>',
+        1,
+    ),
+    ngettext_lazy(
+        '%(total)s Image <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Images <span class="w-sr-only">created in %(site_name)s</span>',
+        1,
+    ),
+    ngettext_lazy(
+        "This %(model_name)s is referenced %(usage_count)s time.",
+        "This %(model_name)s is referenced %(usage_count)s times.",
+        1,
+    ),
 ]

@@ -11,7 +11,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -38,14 +39,26 @@ def refusal(request, title, message, status, back_url=None):
     """A refusal page in the admin's frame. Raising PermissionDenied would not
     do: Wagtail turns it into a redirect to the dashboard, which hides the
     refusal from scripts and tests."""
-    return TemplateResponse(request, "registration/admin/forbidden.html", {
-        "page_title": title, "header_title": title, "message": message, "back_url": back_url,
-    }, status=status)
+    return TemplateResponse(
+        request,
+        "registration/admin/forbidden.html",
+        {
+            "page_title": title,
+            "header_title": title,
+            "message": message,
+            "back_url": back_url,
+        },
+        status=status,
+    )
 
 
 def forbidden(request):
-    return refusal(request, gettext("Not allowed"), gettext(
-        "Your role does not allow this action. Ask a street case officer or the district administrator."), 403)
+    return refusal(
+        request,
+        gettext("Not allowed"),
+        gettext("Your role does not allow this action. Ask a street case officer or the district administrator."),
+        403,
+    )
 
 
 def not_applicable(request, registration, message):
@@ -87,7 +100,8 @@ class BackofficeFormView(WagtailAdminTemplateMixin, FormView):
         if self.allowed_statuses is None or self.registration.status in self.allowed_statuses:
             return ""
         return gettext("This work is “%(status)s”: “%(action)s” does not apply to it now.") % {
-            "status": self.registration.get_status_display(), "action": self.page_title,
+            "status": self.registration.get_status_display(),
+            "action": self.page_title,
         }
 
     def get_registration(self):
@@ -260,8 +274,9 @@ class InspectionView(BackofficeFormView):
         hazards = [item.cleaned_data for item in formset if item.has_changed()]
         data = form.cleaned_data
         try:
-            backoffice.record_inspection(self.registration, request.user, data["inspected_at"], data["result"],
-                                         data["notes"], hazards)
+            backoffice.record_inspection(
+                self.registration, request.user, data["inspected_at"], data["result"], data["notes"], hazards
+            )
         except services.TransitionError as error:
             form.add_error(None, str(error))
             return self.invalid(form, formset)
@@ -292,8 +307,11 @@ class PaperRegistrationView(WagtailAdminTemplateMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            action_url=self.request.get_full_path(), form_is_multipart=True,
-            submit_button_label=gettext("Register"), submit_button_active_label=gettext("Register"), **kwargs,
+            action_url=self.request.get_full_path(),
+            form_is_multipart=True,
+            submit_button_label=gettext("Register"),
+            submit_button_active_label=gettext("Register"),
+            **kwargs,
         )
 
     def form_valid(self, form):

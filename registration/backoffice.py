@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from . import services
@@ -93,6 +94,7 @@ def _transition(registration, to_status, action, by, reason="", *, allowed_from=
 
 # Review (受理)
 
+
 def accept(registration, by):
     """Accept a submitted registration: the work is registered and under way."""
     return _transition(registration, S.UNDER_WAY, "accept", by)
@@ -105,6 +107,7 @@ def return_for_correction(registration, by, reason):
 
 
 # Daily inspection (日常巡查) and hazards
+
 
 def _save_photo(field, upload):
     """Store an already checked upload in the private storage (the name is random)."""
@@ -145,8 +148,11 @@ def record_inspection(registration, inspector, inspected_at, result, notes="", h
         )
         for item in hazards:
             hazard = Hazard(
-                inspection=inspection, registration=work, category=item["category"],
-                description=item["description"].strip(), deadline=item["deadline"],
+                inspection=inspection,
+                registration=work,
+                category=item["category"],
+                description=item["description"].strip(),
+                deadline=item["deadline"],
             )
             if item.get("photo"):
                 _save_photo(hazard.photo, item["photo"])
@@ -154,8 +160,17 @@ def record_inspection(registration, inspector, inspected_at, result, notes="", h
         if result == InspectionResult.STOP_WORK and work.status == S.UNDER_WAY:
             reason = notes or "；".join(item["description"].strip() for item in hazards)
             services.change_status(work, S.STOPPED, by=inspector, actor_label=_actor_label(work), reason=reason)
-        _log(work, "inspect", inspector, inspection=inspection.pk, result=result, notes=notes,
-             inspected_at=inspected_at.isoformat(), hazards=len(hazards), status=work.status)
+        _log(
+            work,
+            "inspect",
+            inspector,
+            inspection=inspection.pk,
+            result=result,
+            notes=notes,
+            inspected_at=inspected_at.isoformat(),
+            hazards=len(hazards),
+            status=work.status,
+        )
     registration.status = work.status
     return inspection
 
@@ -196,8 +211,14 @@ def overdue_hazards(queryset_or_registration, today=None):
 
 
 def _hazard_count(condition):
-    counted = (Hazard.objects.open().filter(condition, registration=OuterRef("pk"))
-               .order_by().values("registration").annotate(n=Count("pk")).values("n"))
+    counted = (
+        Hazard.objects.open()
+        .filter(condition, registration=OuterRef("pk"))
+        .order_by()
+        .values("registration")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
@@ -215,6 +236,7 @@ def annotate_hazard_counts(queryset, today=None):
 
 
 # Enforcement (执法处置)
+
 
 def refer_to_enforcement(registration, by, department, reason):
     department = _require(department, gettext("Name the enforcement department."))
@@ -245,8 +267,15 @@ def record_case_outcome(referral, by, case_number, outcome="", closed=False):
             referral.closed_at = timezone.now()
         referral.save(update_fields=["case_number", "outcome", "closed_at"])
         work = _lock(referral.registration)
-        _log(work, "case_outcome", by, referral=referral.pk, case_number=case_number, outcome=outcome,
-             closed=bool(closed))
+        _log(
+            work,
+            "case_outcome",
+            by,
+            referral=referral.pk,
+            case_number=case_number,
+            outcome=outcome,
+            closed=bool(closed),
+        )
     return referral
 
 
@@ -259,11 +288,19 @@ def stop_work(registration, by, reason):
 def release(registration, by, reason):
     """Let a stopped work resume once it has been put right."""
     reason = _require(reason, gettext("Say why the work may resume."))
-    return _transition(registration, S.UNDER_WAY, "release", by, reason, allowed_from={S.STOPPED},
-                       refusal=gettext("Only a stopped work can be released."))
+    return _transition(
+        registration,
+        S.UNDER_WAY,
+        "release",
+        by,
+        reason,
+        allowed_from={S.STOPPED},
+        refusal=gettext("Only a stopped work can be released."),
+    )
 
 
 # Completion write-off (完工核销)
+
 
 def write_off(registration, by, override_reason=""):
     """Close a finished work. Refused while hazards are open, unless the
@@ -277,8 +314,11 @@ def write_off(registration, by, override_reason=""):
         still_open = list(open_hazards(work).values_list("pk", flat=True))
         if still_open and not override_reason:
             raise ActionRefused(
-                gettext("%(count)d hazard(s) are still open. Record their rectification first, or give a reason "
-                        "to write the work off anyway.") % {"count": len(still_open)}
+                gettext(
+                    "%(count)d hazard(s) are still open. Record their rectification first, or give a reason "
+                    "to write the work off anyway."
+                )
+                % {"count": len(still_open)}
             )
         reason = override_reason if still_open else ""
         services.change_status(work, S.COMPLETED, by=by, actor_label=_actor_label(work), reason=reason)

@@ -19,8 +19,9 @@ class PhotoField(forms.FileField):
     """One JPG or PNG photo, recognised by its content (the public form's check)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png",
-                                                                    "capture": "environment"}))
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"})
+        )
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
@@ -39,8 +40,12 @@ class ActionForm(forms.Form):
 
 
 class ReasonForm(ActionForm):
-    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("The registrant sees this reason in the status lookup."))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The registrant sees this reason in the status lookup."),
+    )
 
 
 class ConfirmForm(ActionForm):
@@ -53,8 +58,7 @@ class InspectionForm(ActionForm):
         widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
     )
     result = forms.ChoiceField(label=_("Result"), choices=InspectionResult.choices, widget=forms.RadioSelect)
-    notes = forms.CharField(label=_("Notes"), required=False, max_length=2000,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,8 +68,9 @@ class InspectionForm(ActionForm):
 
 class HazardForm(ActionForm):
     category = forms.ChoiceField(label=_("Hazard category"), choices=[("", "---------"), *HazardCategory.choices])
-    description = forms.CharField(label=_("Hazard description"), max_length=1000,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("Hazard description"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     photo = PhotoField(label=_("Hazard photo"), help_text=_("JPG or PNG, at most 10 MB."))
     deadline = forms.DateField(label=_("Rectify by"), widget=DATE)
 
@@ -96,21 +101,27 @@ class RectifyForm(ActionForm):
 
 
 class ReferralForm(ActionForm):
-    department = forms.CharField(label=_("Enforcement department"), max_length=100,
-                                 help_text=_("For example the street's comprehensive law enforcement team."))
+    department = forms.CharField(
+        label=_("Enforcement department"),
+        max_length=100,
+        help_text=_("For example the street's comprehensive law enforcement team."),
+    )
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CaseOutcomeForm(ActionForm):
     case_number = forms.CharField(label=_("Case number"), max_length=50)
-    outcome = forms.CharField(label=_("Outcome"), max_length=2000, required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(
+        label=_("Outcome"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     closed = forms.BooleanField(label=_("The case is closed"), required=False)
 
 
 class WriteOffForm(ActionForm):
     override_reason = forms.CharField(
-        label=_("Reason to write off with open hazards"), required=False, max_length=1000,
+        label=_("Reason to write off with open hazards"),
+        required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only when hazards are still open: say why the work may be closed anyway."),
     )

@@ -2,7 +2,8 @@
 action types that label them in a work's history."""
 
 from django.urls import include, path, reverse
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
@@ -51,13 +52,16 @@ def registration_action_buttons(request, registration):
     officer, on_site = views.has_role(user, views.OFFICERS), views.has_role(user, views.ON_SITE)
     buttons = []
     if officer and status in REVIEWABLE:
-        buttons += [_button(_("Accept"), "accept", pk, primary=True),
-                    _button(_("Return for correction"), "return", pk)]
+        buttons += [_button(_("Accept"), "accept", pk, primary=True), _button(_("Return for correction"), "return", pk)]
     if on_site and status in ACTIVE:
         buttons.append(_button(_("Record inspection"), "inspect", pk, primary=True))
         buttons += [
-            _button(gettext("Record rectification: %(hazard)s") % {"hazard": hazard.get_category_display()},
-                    "rectify", pk, hazard.pk)
+            _button(
+                gettext("Record rectification: %(hazard)s") % {"hazard": hazard.get_category_display()},
+                "rectify",
+                pk,
+                hazard.pk,
+            )
             for hazard in open_hazards(registration)
         ]
     if officer and status == Status.UNDER_WAY:
@@ -68,8 +72,12 @@ def registration_action_buttons(request, registration):
         buttons.append(_button(_("Refer to enforcement"), "refer", pk))
     if officer:
         buttons += [
-            _button(gettext("Record case outcome: %(department)s") % {"department": referral.department},
-                    "case_outcome", pk, referral.pk)
+            _button(
+                gettext("Record case outcome: %(department)s") % {"department": referral.department},
+                "case_outcome",
+                pk,
+                referral.pk,
+            )
             for referral in registration.referrals.filter(closed_at__isnull=True)
         ]
     if on_site and status in ACTIVE:
@@ -84,5 +92,10 @@ class OfficerMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_paper_entry_menu_item():
-    return OfficerMenuItem(_("Enter a paper registration"), reverse(f"{app_name}:paper"),
-                           name="paper-registration", icon_name="doc-full", order=160)
+    return OfficerMenuItem(
+        _("Enter a paper registration"),
+        reverse(f"{app_name}:paper"),
+        name="paper-registration",
+        icon_name="doc-full",
+        order=160,
+    )

@@ -17,7 +17,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
@@ -37,7 +38,15 @@ from portal.models import Community, Street
 
 from .backoffice import annotate_hazard_counts
 from .models import (
-    Attachment, Hazard, HighRiskOperation, Inspection, Registration, Status, StatusChange, WorkCategory, WorkKind,
+    Attachment,
+    Hazard,
+    HighRiskOperation,
+    Inspection,
+    Registration,
+    Status,
+    StatusChange,
+    WorkCategory,
+    WorkKind,
 )
 from .permissions import scope_attachments, scope_hazards, scope_registrations, user_streets
 from .photos import IMAGE_TYPES, photo_response, wants_thumbnail
@@ -48,13 +57,16 @@ ACTIONS_HOOK = "register_registration_actions"
 
 # --- queries ---------------------------------------------------------------
 
+
 def annotate_works(queryset):
     """Related rows and per-work figures as joins and subqueries, so a page of
     the list costs the same few queries whatever its length."""
     last_inspection = Inspection.objects.filter(registration=OuterRef("pk")).order_by("-inspected_at")
-    return annotate_hazard_counts(queryset.select_related("category", "street", "community").annotate(
-        last_inspected_at=Subquery(last_inspection.values("inspected_at")[:1]),
-    ))
+    return annotate_hazard_counts(
+        queryset.select_related("category", "street", "community").annotate(
+            last_inspected_at=Subquery(last_inspection.values("inspected_at")[:1]),
+        )
+    )
 
 
 def scoped_works(request):
@@ -62,6 +74,7 @@ def scoped_works(request):
 
 
 # --- filters ---------------------------------------------------------------
+
 
 def _streets_for(user):
     streets = user_streets(user)
@@ -89,9 +102,7 @@ class RegistrationFilterSet(WagtailFilterSet):
     )
     submitted_at = django_filters.DateFromToRangeFilter(label=_("submitted at"), widget=DateRangePickerWidget)
     planned_start = django_filters.DateFromToRangeFilter(label=_("planned start"), widget=DateRangePickerWidget)
-    overdue_hazards = django_filters.ChoiceFilter(
-        label=_("overdue hazards"), choices=YES_NO, method="filter_overdue"
-    )
+    overdue_hazards = django_filters.ChoiceFilter(label=_("overdue hazards"), choices=YES_NO, method="filter_overdue")
 
     class Meta:
         model = Registration
@@ -104,6 +115,7 @@ class RegistrationFilterSet(WagtailFilterSet):
 
 
 # --- export ----------------------------------------------------------------
+
 
 class StreetScopedObjectMixin(ScopedObjectMixin):
     """Single-work views find their work only among the user's streets."""
@@ -119,7 +131,9 @@ def write_off_reason():
     """The reason given when a work was written off with hazards still open."""
     return Subquery(
         StatusChange.objects.filter(registration=OuterRef("pk"), to_status=Status.COMPLETED)
-        .exclude(reason="").order_by("-created_at").values("reason")[:1]
+        .exclude(reason="")
+        .order_by("-created_at")
+        .values("reason")[:1]
     )
 
 
@@ -129,13 +143,35 @@ class RegistrationIndexView(LocalSpreadsheetExportMixin, generic.IndexView):
     page_title = _("Works ledger")
     export_sheet_title = _("Works ledger")
     list_export = [
-        "reference", "get_kind_display", "category.name", "street.name", "community.name", "address",
-        "get_special_area_display", "get_owner_type_display", "owner_name", "owner_contact", "owner_mobile",
-        "contractor_name", "site_manager_name", "site_manager_mobile", "worker_count",
-        "get_registrant_role_display", "property_company_name", "property_company_contact",
-        "property_company_mobile", "high_risk_names", "insured", "get_status_display",
-        "planned_start", "planned_end", "submitted_at", "last_inspected_at", "open_hazard_count",
-        "overdue_hazard_count", "write_off_reason",
+        "reference",
+        "get_kind_display",
+        "category.name",
+        "street.name",
+        "community.name",
+        "address",
+        "get_special_area_display",
+        "get_owner_type_display",
+        "owner_name",
+        "owner_contact",
+        "owner_mobile",
+        "contractor_name",
+        "site_manager_name",
+        "site_manager_mobile",
+        "worker_count",
+        "get_registrant_role_display",
+        "property_company_name",
+        "property_company_contact",
+        "property_company_mobile",
+        "high_risk_names",
+        "insured",
+        "get_status_display",
+        "planned_start",
+        "planned_end",
+        "submitted_at",
+        "last_inspected_at",
+        "open_hazard_count",
+        "overdue_hazard_count",
+        "write_off_reason",
     ]
     export_headings = {
         "get_kind_display": _("kind"),
@@ -152,8 +188,14 @@ class RegistrationIndexView(LocalSpreadsheetExportMixin, generic.IndexView):
         "overdue_hazard_count": _("overdue hazards"),
         "write_off_reason": _("write-off with open hazards: reason"),
     }
-    export_column_widths = {"reference": 16, "address": 30, "owner_name": 20, "contractor_name": 20,
-                            "high_risk_names": 20, "write_off_reason": 30}
+    export_column_widths = {
+        "reference": 16,
+        "address": 30,
+        "owner_name": 20,
+        "contractor_name": 20,
+        "high_risk_names": 20,
+        "write_off_reason": 30,
+    }
 
     def get_base_queryset(self):
         works = scoped_works(self.request)
@@ -186,8 +228,11 @@ class RegistrationInspectView(StreetScopedObjectMixin, generic.InspectView):
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
-        buttons.append(HeaderButton(_("History"), url=reverse("works:history", args=[self.object.pk]),
-                                    icon_name="history", priority=30))
+        buttons.append(
+            HeaderButton(
+                _("History"), url=reverse("works:history", args=[self.object.pk]), icon_name="history", priority=30
+            )
+        )
         return buttons
 
     def get_context_data(self, **kwargs):
@@ -217,7 +262,9 @@ class RegistrationEditView(StreetScopedObjectMixin, generic.EditView):
 
 class DeleteReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why is this registration deleted?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Why is this registration deleted?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the audit log. To close a real work, write it off instead."),
         error_messages={"required": _("Give the reason for deleting this registration.")},
     )
@@ -232,8 +279,12 @@ class RegistrationDeleteView(StreetScopedObjectMixin, generic.DeleteView):
 
     def form_valid(self, form):
         work = self.object
-        log(instance=work, action="registration.delete", user=self.request.user,
-            data={"reason": form.cleaned_data["reason"], "reference": work.reference, "address": work.address})
+        log(
+            instance=work,
+            action="registration.delete",
+            user=self.request.user,
+            data={"reason": form.cleaned_data["reason"], "reference": work.reference, "address": work.address},
+        )
         return super().form_valid(form)
 
 
@@ -301,12 +352,38 @@ class RegistrationViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_fields = [
-        "reference", "status", "kind", "category", "street", "community", "address", "special_area",
-        "owner_type", "owner_name", "owner_contact", "owner_mobile", "owner_uscc",
-        "contractor_name", "contractor_uscc", "site_manager_name", "site_manager_mobile", "worker_count",
-        "registrant_role", "property_company_name", "property_company_contact", "property_company_mobile",
-        "description", "planned_start", "planned_end", "investment_yuan", "floor_area_m2",
-        "insured", "insurance_policy_number", "submitted_at", "updated_at", "entered_by",
+        "reference",
+        "status",
+        "kind",
+        "category",
+        "street",
+        "community",
+        "address",
+        "special_area",
+        "owner_type",
+        "owner_name",
+        "owner_contact",
+        "owner_mobile",
+        "owner_uscc",
+        "contractor_name",
+        "contractor_uscc",
+        "site_manager_name",
+        "site_manager_mobile",
+        "worker_count",
+        "registrant_role",
+        "property_company_name",
+        "property_company_contact",
+        "property_company_mobile",
+        "description",
+        "planned_start",
+        "planned_end",
+        "investment_yuan",
+        "floor_area_m2",
+        "insured",
+        "insurance_policy_number",
+        "submitted_at",
+        "updated_at",
+        "entered_by",
     ]
     inspect_template_name = "registration/admin/registration_inspect.html"
     filterset_class = RegistrationFilterSet
@@ -320,7 +397,9 @@ class RegistrationViewSet(ModelViewSet):
         ValueColumn("kind", label=_("kind"), accessor="get_kind_display", classname=DESK_ONLY),
         ValueColumn("category", label=_("category"), accessor="category.name", classname=DESK_ONLY),
         ValueColumn(
-            "street", label=_("street and community"), classname=DESK_ONLY,
+            "street",
+            label=_("street and community"),
+            classname=DESK_ONLY,
             accessor=lambda work: f"{work.street.name} · {work.community.name}",
         ),
         ValueColumn("address", label=_("detailed address")),
@@ -356,6 +435,7 @@ class RegistrationViewSet(ModelViewSet):
 
 # --- attachments and photos ------------------------------------------------
 
+
 def download_attachment(request, pk):
     """A private attachment: downloaded, or an image shown inline (``?size=thumb``
     for its thumbnail). Without the view permission: 403; a work in another
@@ -390,6 +470,7 @@ def hazard_photo(request, pk, which):
 
 # --- dashboard -------------------------------------------------------------
 
+
 class WorksSummaryPanel(Component):
     """Counts by status and overdue hazards, for the user's streets only."""
 
@@ -403,7 +484,9 @@ class WorksSummaryPanel(Component):
     def get_context_data(self, parent_context):
         counts = dict(
             scope_registrations(Registration.objects.all(), self.user)
-            .order_by().values_list("status").annotate(n=Count("pk"))
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("pk"))
         )
         hazards = scope_hazards(Hazard.objects.all(), self.user)
         return {

@@ -13,8 +13,17 @@ from portal.demo import DEMO_USERS, ensure_user
 from portal.models import Community, StaffProfile, Street
 
 from . import backoffice, roles, services
-from .models import Hazard, HighRiskOperation, Inspection, InspectionResult, OwnerType, RegistrantRole
-from .models import Registration, Status, WorkCategory
+from .models import (
+    Hazard,
+    HighRiskOperation,
+    Inspection,
+    InspectionResult,
+    OwnerType,
+    RegistrantRole,
+    Registration,
+    Status,
+    WorkCategory,
+)
 
 HULI, DIANQIAN, HESHAN, JIANGTOU, JINSHAN = "350206001", "350206002", "350206003", "350206004", "350206005"
 
@@ -108,7 +117,11 @@ def _act(work, to_status, reason, officer):
     if to_status == Status.STOPPED:
         return backoffice.stop_work(work, officer, reason)
     if to_status == Status.UNDER_WAY:
-        return backoffice.release(work, officer, "整改完成") if work.status == Status.STOPPED else backoffice.accept(work, officer)
+        return (
+            backoffice.release(work, officer, "整改完成")
+            if work.status == Status.STOPPED
+            else backoffice.accept(work, officer)
+        )
     if to_status == Status.COMPLETED:
         return backoffice.write_off(work, officer)
     return services.change_status(work, to_status, by=officer, reason=reason)
@@ -130,17 +143,24 @@ def ensure_works(users):
         inspector = users["inspector_huli"] if street.code == HULI else users["district_admin"]
         if status == Status.UNDER_WAY:
             Inspection.objects.create(
-                registration=work, inspector=inspector, result=InspectionResult.NO_HAZARD,
+                registration=work,
+                inspector=inspector,
+                result=InspectionResult.NO_HAZARD,
                 notes="现场防护到位，持证上岗",
             )
         if status == Status.STOPPED:
             inspection = Inspection.objects.create(
-                registration=work, inspector=inspector, result=InspectionResult.STOP_WORK,
+                registration=work,
+                inspector=inspector,
+                result=InspectionResult.STOP_WORK,
                 notes="临边未设防护栏杆",
             )
             Hazard.objects.create(
-                inspection=inspection, registration=work, category="fall_protection",
-                description="阳台临边无防护", deadline=timezone.localdate() - datetime.timedelta(days=2),
+                inspection=inspection,
+                registration=work,
+                category="fall_protection",
+                description="阳台临边无防护",
+                deadline=timezone.localdate() - datetime.timedelta(days=2),
             )
         created += 1
     return created

@@ -49,16 +49,29 @@ class Draft:
     def _stage(self, kind, upload):
         token = secrets.token_hex(16)
         name = private_storage().save(f"{STAGING_DIR}/{self.id}/{token}", upload)
-        return {"token": token, "name": name, "original_name": upload.name[-200:], "kind": kind,
-                "content_type": upload.content_type, "size": upload.size}
+        return {
+            "token": token,
+            "name": name,
+            "original_name": upload.name[-200:],
+            "kind": kind,
+            "content_type": upload.content_type,
+            "size": upload.size,
+        }
 
     def uploads(self):
         """The staged files as (kind, file) pairs in the shape services.create_registration
         expects. The caller closes them."""
         storage = private_storage()
         return [
-            (item["kind"], UploadedFile(storage.open(item["name"]), name=item["original_name"],
-                                        content_type=item["content_type"], size=item["size"]))
+            (
+                item["kind"],
+                UploadedFile(
+                    storage.open(item["name"]),
+                    name=item["original_name"],
+                    content_type=item["content_type"],
+                    size=item["size"],
+                ),
+            )
             for item in self.files
         ]
 

@@ -17,10 +17,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import model_to_dict
+from django.forms.widgets import ChoiceWidget
 from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils import formats, timezone
-from django.forms.widgets import ChoiceWidget
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from portal.models import Community, PortalSettings
@@ -53,15 +54,35 @@ CONDITIONAL = {
 SECTIONS = [
     ("section-category", _("Type of work"), ["category"]),
     ("section-location", _("Location of the work"), ["street", "community", "address", "special_area"]),
-    ("section-owner", _("Owner or developer"),
-     ["owner_type", "owner_name", "owner_contact", "owner_mobile", "owner_uscc"]),
-    ("section-contractor", _("Contractor"),
-     ["contractor_name", "contractor_uscc", "site_manager_name", "site_manager_mobile", "worker_count"]),
-    ("section-registrant", _("Who is registering"),
-     ["registrant_role", "property_company_name", "property_company_contact", "property_company_mobile"]),
-    ("section-work", _("About the work"),
-     ["description", "planned_start", "planned_end", "investment_yuan", "floor_area_m2",
-      "high_risk_operations", "insured", "insurance_policy_number"]),
+    (
+        "section-owner",
+        _("Owner or developer"),
+        ["owner_type", "owner_name", "owner_contact", "owner_mobile", "owner_uscc"],
+    ),
+    (
+        "section-contractor",
+        _("Contractor"),
+        ["contractor_name", "contractor_uscc", "site_manager_name", "site_manager_mobile", "worker_count"],
+    ),
+    (
+        "section-registrant",
+        _("Who is registering"),
+        ["registrant_role", "property_company_name", "property_company_contact", "property_company_mobile"],
+    ),
+    (
+        "section-work",
+        _("About the work"),
+        [
+            "description",
+            "planned_start",
+            "planned_end",
+            "investment_yuan",
+            "floor_area_m2",
+            "high_risk_operations",
+            "insured",
+            "insurance_policy_number",
+        ],
+    ),
     ("section-attachments", _("Attachments"), ["photos", "contract", "remove_files"]),
     ("section-commitment", _("Privacy notice and safety commitment"), ["commitment"]),
 ]
@@ -116,8 +137,11 @@ class UploadField(forms.FileField):
     def __init__(self, *, allowed_types, multiple=False, **kwargs):
         self.allowed_types = allowed_types
         widget = MultipleFileInput if multiple else forms.FileInput
-        accept = ",".join(sorted({".jpg", ".jpeg", ".png", ".pdf"} if "application/pdf" in allowed_types
-                                 else {".jpg", ".jpeg", ".png"}))
+        accept = ",".join(
+            sorted(
+                {".jpg", ".jpeg", ".png", ".pdf"} if "application/pdf" in allowed_types else {".jpg", ".jpeg", ".png"}
+            )
+        )
         super().__init__(required=False, widget=widget(attrs={"accept": accept}), **kwargs)
 
     def clean(self, data, initial=None):
@@ -152,8 +176,11 @@ def inspect_upload(upload, allowed_types):
     upload.seek(0)
     content_type = kind.mime if kind else None
     if content_type not in allowed_types:
-        message = (_("“%(name)s” is not a JPG or PNG photo.") if "application/pdf" not in allowed_types
-                   else _("“%(name)s” is not a JPG, PNG or PDF file."))
+        message = (
+            _("“%(name)s” is not a JPG or PNG photo.")
+            if "application/pdf" not in allowed_types
+            else _("“%(name)s” is not a JPG, PNG or PDF file.")
+        )
         raise ValidationError(message, code="file_type", params=params)
     if content_type in PILLOW_FORMATS:
         try:
@@ -228,11 +255,14 @@ class RegistrationForm(forms.ModelForm):
         help_text=_("Buying it is encouraged: it pays compensation if someone is hurt."),
     )
     photos = UploadField(
-        label=_("Site photos"), allowed_types=PHOTO_TYPES, multiple=True,
+        label=_("Site photos"),
+        allowed_types=PHOTO_TYPES,
+        multiple=True,
         help_text=_("Optional. JPG or PNG, at most 10 MB each; at most 5 files in all."),
     )
     contract = UploadField(
-        label=_("Contract"), allowed_types=CONTRACT_TYPES,
+        label=_("Contract"),
+        allowed_types=CONTRACT_TYPES,
         help_text=_("Optional. PDF, JPG or PNG, at most 10 MB."),
     )
     remove_files = forms.MultipleChoiceField(
@@ -246,16 +276,39 @@ class RegistrationForm(forms.ModelForm):
     class Meta:
         model = Registration
         fields = [
-            "category", "street", "community", "address", "special_area",
-            "owner_type", "owner_name", "owner_contact", "owner_mobile", "owner_uscc",
-            "contractor_name", "contractor_uscc", "site_manager_name", "site_manager_mobile", "worker_count",
-            "registrant_role", "property_company_name", "property_company_contact", "property_company_mobile",
-            "description", "planned_start", "planned_end", "investment_yuan", "floor_area_m2",
-            "high_risk_operations", "insurance_policy_number",
+            "category",
+            "street",
+            "community",
+            "address",
+            "special_area",
+            "owner_type",
+            "owner_name",
+            "owner_contact",
+            "owner_mobile",
+            "owner_uscc",
+            "contractor_name",
+            "contractor_uscc",
+            "site_manager_name",
+            "site_manager_mobile",
+            "worker_count",
+            "registrant_role",
+            "property_company_name",
+            "property_company_contact",
+            "property_company_mobile",
+            "description",
+            "planned_start",
+            "planned_end",
+            "investment_yuan",
+            "floor_area_m2",
+            "high_risk_operations",
+            "insurance_policy_number",
         ]
         field_classes = {
-            "owner_mobile": MobileField, "site_manager_mobile": MobileField, "property_company_mobile": MobileField,
-            "owner_uscc": USCCField, "contractor_uscc": USCCField,
+            "owner_mobile": MobileField,
+            "site_manager_mobile": MobileField,
+            "property_company_mobile": MobileField,
+            "owner_uscc": USCCField,
+            "contractor_uscc": USCCField,
         }
         widgets = {
             "special_area": forms.RadioSelect,
@@ -271,11 +324,17 @@ class RegistrationForm(forms.ModelForm):
             "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
         }
         help_texts = {
-            "category": _("Small works are building, municipal, pipeline and fit-out works below the construction permit threshold; sporadic operations install, repair or remove air-conditioners, solar heaters, CCTV, awnings and window grilles."),
+            "category": _(
+                "Small works are building, municipal, pipeline and fit-out works below the construction permit threshold; sporadic operations install, repair or remove air-conditioners, solar heaters, CCTV, awnings and window grilles."
+            ),
             "community": _("Choose the street first; only its communities belong to it."),
             "address": _("Road, number, building and room, e.g. 湖里区示例路1号2栋301室."),
-            "special_area": _("Inside industrial parks, schools and hospitals the owner must help the inspectors get in."),
-            "owner_uscc": _("Only for organisations (companies, government bodies, public institutions, state-owned enterprises): the 18 characters on the business licence."),
+            "special_area": _(
+                "Inside industrial parks, schools and hospitals the owner must help the inspectors get in."
+            ),
+            "owner_uscc": _(
+                "Only for organisations (companies, government bodies, public institutions, state-owned enterprises): the 18 characters on the business licence."
+            ),
             "contractor_uscc": _("The 18 characters on the contractor's business licence."),
             "site_manager_mobile": _("11 digits; the inspectors call this number."),
             "property_company_name": _("Only when a property management company registers on the owner's behalf."),
@@ -302,7 +361,8 @@ class RegistrationForm(forms.ModelForm):
         )
         fields["street"].empty_label = _("Choose a street")
         fields["community"].widget.choices = self._grouped(
-            Community.objects.select_related("street"), lambda community: community.street.name,
+            Community.objects.select_related("street"),
+            lambda community: community.street.name,
             _("Choose a community"),
         )
         fields["community"].widget.attrs["data-community-filter"] = "street"  # static/js/registration.js
@@ -352,8 +412,14 @@ class RegistrationForm(forms.ModelForm):
                     continue
                 if name in CONDITIONAL:
                     controller, values = CONDITIONAL[name]
-                    items.append(Div(name, css_class="conditional-field", data_controller=controller,
-                                     data_values=" ".join(str(value) for value in values)))
+                    items.append(
+                        Div(
+                            name,
+                            css_class="conditional-field",
+                            data_controller=controller,
+                            data_values=" ".join(str(value) for value in values),
+                        )
+                    )
                 else:
                     items.append(name)
             sections.append(Fieldset(legend, *items, css_id=anchor, css_class="form-section"))
@@ -367,10 +433,14 @@ class RegistrationForm(forms.ModelForm):
         self._clean_conditional(data)
         street, community = data.get("street"), data.get("community")
         if street and community and community.street_id != street.pk:
-            self.add_error("community", ValidationError(
-                _("%(community)s is not in %(street)s. Choose one of the communities of %(street)s."),
-                code="community_street", params={"community": community.name, "street": street.name},
-            ))
+            self.add_error(
+                "community",
+                ValidationError(
+                    _("%(community)s is not in %(street)s. Choose one of the communities of %(street)s."),
+                    code="community_street",
+                    params={"community": community.name, "street": street.name},
+                ),
+            )
         self._clean_dates(data)
         self._clean_amounts(data)
         self._clean_file_count(data)
@@ -389,15 +459,23 @@ class RegistrationForm(forms.ModelForm):
     def _clean_dates(self, data):
         start, end = data.get("planned_start"), data.get("planned_end")
         if start and start < self.today:
-            self.add_error("planned_start", ValidationError(
-                _("The planned start cannot be in the past."), code="start_in_past"))
+            self.add_error(
+                "planned_start", ValidationError(_("The planned start cannot be in the past."), code="start_in_past")
+            )
         elif start and start > one_year_after(self.today):
-            self.add_error("planned_start", ValidationError(
-                _("Register a work at most 12 months before it starts (by %(date)s)."),
-                code="start_too_late", params={"date": formats.date_format(one_year_after(self.today))}))
+            self.add_error(
+                "planned_start",
+                ValidationError(
+                    _("Register a work at most 12 months before it starts (by %(date)s)."),
+                    code="start_too_late",
+                    params={"date": formats.date_format(one_year_after(self.today))},
+                ),
+            )
         if start and end and end < start:
-            self.add_error("planned_end", ValidationError(
-                _("The planned end cannot be before the planned start."), code="end_before_start"))
+            self.add_error(
+                "planned_end",
+                ValidationError(_("The planned end cannot be before the planned start."), code="end_before_start"),
+            )
 
     def _clean_amounts(self, data):
         investment, area = data.get("investment_yuan"), data.get("floor_area_m2")
@@ -405,14 +483,21 @@ class RegistrationForm(forms.ModelForm):
             return
         if self.portal_settings.needs_construction_permit(investment, area):
             self.needs_permit = True
-            self.add_error("investment_yuan", ValidationError(
-                _("With an investment over %(investment)s yuan and a floor area over %(area)s m², this is not a "
-                  "small work: it needs a construction permit (施工许可证) from the housing and construction "
-                  "bureau and cannot be registered here."),
-                code="needs_permit",
-                params={"investment": floatformat(self.portal_settings.threshold_investment_yuan, -2),
-                        "area": floatformat(self.portal_settings.threshold_area_m2, -2)},
-            ))
+            self.add_error(
+                "investment_yuan",
+                ValidationError(
+                    _(
+                        "With an investment over %(investment)s yuan and a floor area over %(area)s m², this is not a "
+                        "small work: it needs a construction permit (施工许可证) from the housing and construction "
+                        "bureau and cannot be registered here."
+                    ),
+                    code="needs_permit",
+                    params={
+                        "investment": floatformat(self.portal_settings.threshold_investment_yuan, -2),
+                        "area": floatformat(self.portal_settings.threshold_area_m2, -2),
+                    },
+                ),
+            )
 
     def _clean_file_count(self, data):
         removed = set(data.get("remove_files") or [])
@@ -420,9 +505,14 @@ class RegistrationForm(forms.ModelForm):
         new = (data.get("photos") or []) + (data.get("contract") or [])
         total = len(self.existing) + len(kept) + len(new)
         if total > MAX_FILES:
-            self.add_error("photos", ValidationError(
-                _("At most %(max)d files can be attached; with these there would be %(count)d."),
-                code="too_many_files", params={"max": MAX_FILES, "count": total}))
+            self.add_error(
+                "photos",
+                ValidationError(
+                    _("At most %(max)d files can be attached; with these there would be %(count)d."),
+                    code="too_many_files",
+                    params={"max": MAX_FILES, "count": total},
+                ),
+            )
         data["kept_files"] = kept
 
     def error_summary(self):

@@ -47,14 +47,61 @@ INSPECTORS_PER_STREET = 3
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余叶杜苏魏程吕丁沈洪"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志文斌海燕玲鹏辉宇晨浩婷雪琳凯峰"
 ROADS = [
-    "湖里大道", "华荣路", "兴隆路", "江头北路", "吕岭路", "金尚路", "枋湖北二路", "钟宅路", "五缘湾道",
-    "后坑路", "金山路", "蔡塘路", "殿前路", "高殿路", "禾山路", "安岭路", "东渡路", "嘉禾路", "仙岳路", "县后路",
+    "湖里大道",
+    "华荣路",
+    "兴隆路",
+    "江头北路",
+    "吕岭路",
+    "金尚路",
+    "枋湖北二路",
+    "钟宅路",
+    "五缘湾道",
+    "后坑路",
+    "金山路",
+    "蔡塘路",
+    "殿前路",
+    "高殿路",
+    "禾山路",
+    "安岭路",
+    "东渡路",
+    "嘉禾路",
+    "仙岳路",
+    "县后路",
 ]
 ESTATES = [
-    "海天花园", "金山小区", "江村新苑", "湖边花园", "禾盛小区", "康乐新村", "金湖花园", "五缘湾一号",
-    "兴隆公寓", "枋湖花苑", "吕岭雅居", "蔡塘里", "高林居住区", "后埔新城", "东渡大厦", "华荣商业中心",
+    "海天花园",
+    "金山小区",
+    "江村新苑",
+    "湖边花园",
+    "禾盛小区",
+    "康乐新村",
+    "金湖花园",
+    "五缘湾一号",
+    "兴隆公寓",
+    "枋湖花苑",
+    "吕岭雅居",
+    "蔡塘里",
+    "高林居住区",
+    "后埔新城",
+    "东渡大厦",
+    "华荣商业中心",
 ]
-FIRM_WORDS = ["鑫盛", "恒达", "宏远", "嘉和", "海纳", "鹭岛", "永安", "瑞丰", "闽南", "金鼎", "博通", "同安", "万家", "佳美"]
+FIRM_WORDS = [
+    "鑫盛",
+    "恒达",
+    "宏远",
+    "嘉和",
+    "海纳",
+    "鹭岛",
+    "永安",
+    "瑞丰",
+    "闽南",
+    "金鼎",
+    "博通",
+    "同安",
+    "万家",
+    "佳美",
+]
 CONTRACTOR_TRADES = ["装饰工程", "建筑工程", "机电安装", "空调设备安装", "市政工程", "建设工程", "防水工程", "幕墙工程"]
 OWNER_TRADES = ["置业", "贸易", "餐饮管理", "科技", "物流", "商贸", "文化传媒", "酒店管理"]
 PROPERTY_FIRMS = ["物业服务", "物业管理"]
@@ -62,11 +109,24 @@ DEPARTMENTS = ["湖里区建设局", "湖里区城市管理行政执法局", "�
 
 # How common each category is, by a word in its name: fit-outs and
 # air-conditioner jobs are most of the volume; anything unlisted weighs 1.
-CATEGORY_WEIGHTS = {"住宅室内装饰装修": 30, "非住宅类房屋装饰装修": 14, "空调": 24, "防盗网": 6, "雨棚": 4, "智能监控": 4, "太阳能": 3}
+CATEGORY_WEIGHTS = {
+    "住宅室内装饰装修": 30,
+    "非住宅类房屋装饰装修": 14,
+    "空调": 24,
+    "防盗网": 6,
+    "雨棚": 4,
+    "智能监控": 4,
+    "太阳能": 3,
+}
 HAZARD_WEIGHTS = {
-    HazardCategory.FALL_PROTECTION: 35, HazardCategory.TEMPORARY_POWER: 25, HazardCategory.HOT_WORK: 10,
-    HazardCategory.STRUCK_BY: 8, HazardCategory.COLLAPSE: 4, HazardCategory.POISONING: 2,
-    HazardCategory.FIRE: 8, HazardCategory.OTHER: 8,
+    HazardCategory.FALL_PROTECTION: 35,
+    HazardCategory.TEMPORARY_POWER: 25,
+    HazardCategory.HOT_WORK: 10,
+    HazardCategory.STRUCK_BY: 8,
+    HazardCategory.COLLAPSE: 4,
+    HazardCategory.POISONING: 2,
+    HazardCategory.FIRE: 8,
+    HazardCategory.OTHER: 8,
 }
 HAZARD_TEXTS = {
     HazardCategory.FALL_PROTECTION: "外墙作业未系安全带，临边未设防护栏杆",
@@ -79,7 +139,13 @@ HAZARD_TEXTS = {
     HazardCategory.OTHER: "施工现场未张贴登记回执",
 }
 DESCRIPTIONS = {
-    WorkKind.SMALL_WORK: ["室内装修，含水电改造", "店面装修及招牌更换", "屋面防水翻新", "小区道路修补", "围墙及门卫室改造"],
+    WorkKind.SMALL_WORK: [
+        "室内装修，含水电改造",
+        "店面装修及招牌更换",
+        "屋面防水翻新",
+        "小区道路修补",
+        "围墙及门卫室改造",
+    ],
     WorkKind.SPORADIC: ["外墙空调外机安装", "旧空调拆除及更换", "阳台防盗网安装", "雨棚安装", "楼顶太阳能热水器更换"],
 }
 RETURN_REASONS = ["施工单位信用代码与执照不符", "现场照片不清晰，请重新上传", "计划工期填写有误"]
@@ -120,9 +186,9 @@ class Generator:
             raise ValueError("No streets and communities: run the migrations first.")
         categories = list(WorkCategory.objects.filter(active=True))
         self.categories = categories
-        self.category_cum = list(accumulate(
-            next((w for word, w in CATEGORY_WEIGHTS.items() if word in c.name), 1) for c in categories
-        ))
+        self.category_cum = list(
+            accumulate(next((w for word, w in CATEGORY_WEIGHTS.items() if word in c.name), 1) for c in categories)
+        )
         self.high_risk = list(HighRiskOperation.objects.values_list("pk", flat=True))
         self.hazard_categories = list(HAZARD_WEIGHTS)
         self.hazard_cum = list(accumulate(HAZARD_WEIGHTS.values()))
@@ -203,8 +269,12 @@ class Generator:
         else:
             duration = self.rng.randint(20, 180)
         planned_end = planned_start + datetime.timedelta(days=duration)
-        owner_type = OwnerType.INDIVIDUAL if self.rng.random() < 0.65 else self.rng.choice(
-            [OwnerType.COMPANY] * 6 + [OwnerType.GOVERNMENT, OwnerType.PUBLIC_INSTITUTION, OwnerType.STATE_OWNED]
+        owner_type = (
+            OwnerType.INDIVIDUAL
+            if self.rng.random() < 0.65
+            else self.rng.choice(
+                [OwnerType.COMPANY] * 6 + [OwnerType.GOVERNMENT, OwnerType.PUBLIC_INSTITUTION, OwnerType.STATE_OWNED]
+            )
         )
         person = self.person()
         role = self.rng.choices(list(RegistrantRole), weights=(45, 40, 15))[0]
@@ -212,7 +282,10 @@ class Generator:
         property_mobile = self.mobile() if role == RegistrantRole.PROPERTY_COMPANY else ""
         insured = self.rng.random() < 0.3
         work = Registration(
-            kind=category.kind, category=category, street=community.street, community=community,
+            kind=category.kind,
+            category=category,
+            street=community.street,
+            community=community,
             address=self.address(community),
             special_area=SpecialArea.NONE if self.rng.random() < 0.93 else self.rng.choice(list(SpecialArea)[1:]),
             owner_type=owner_type,
@@ -220,8 +293,10 @@ class Generator:
             owner_contact=person if owner_type == OwnerType.INDIVIDUAL else self.person(),
             owner_mobile=owner_mobile,
             owner_uscc="" if owner_type == OwnerType.INDIVIDUAL else self.uscc(),
-            contractor_name=self.firm(CONTRACTOR_TRADES), contractor_uscc=self.uscc(),
-            site_manager_name=self.person(), site_manager_mobile=manager_mobile,
+            contractor_name=self.firm(CONTRACTOR_TRADES),
+            contractor_uscc=self.uscc(),
+            site_manager_name=self.person(),
+            site_manager_mobile=manager_mobile,
             worker_count=self.rng.randint(1, 6) if category.kind == WorkKind.SPORADIC else self.rng.randint(3, 40),
             registrant_role=role,
             property_company_name=self.firm(PROPERTY_FIRMS) if property_mobile else "",
@@ -231,12 +306,14 @@ class Generator:
                 role, property_mobile
             ),
             description=self.rng.choice(DESCRIPTIONS[category.kind]),
-            planned_start=planned_start, planned_end=planned_end,
+            planned_start=planned_start,
+            planned_end=planned_end,
             investment_yuan=Decimal(self.rng.randrange(2_000, 290_000, 500)),
             floor_area_m2=Decimal(self.rng.randrange(50, 2900)) / 10,
             insured=insured,
             insurance_policy_number=f"PZAA{self.rng.randrange(10**12):012d}" if insured else "",
-            commitment_accepted_at=submitted, submitted_at=submitted,
+            commitment_accepted_at=submitted,
+            submitted_at=submitted,
         )
         work.status = self._status(submitted, planned_end)
         return work
@@ -270,7 +347,10 @@ class Generator:
         if final == Status.WITHDRAWN:
             step(Status.WITHDRAWN, self.moment(end, steps[-1][2]), self.rng.choice(WITHDRAW_REASONS), None)
         elif final == Status.COMPLETED:
-            step(Status.COMPLETED, self.moment(work.planned_end + datetime.timedelta(days=self.rng.randint(0, 5)), steps[-1][2]))
+            step(
+                Status.COMPLETED,
+                self.moment(work.planned_end + datetime.timedelta(days=self.rng.randint(0, 5)), steps[-1][2]),
+            )
         return steps
 
     def create_works(self, count):
@@ -292,8 +372,13 @@ class Generator:
 
         changes = [
             StatusChange(
-                registration=work, from_status=before, to_status=after, created_at=when, reason=reason,
-                changed_by=by, actor_label=by.first_name.removesuffix("纳管员") if by else self.public_actor,
+                registration=work,
+                from_status=before,
+                to_status=after,
+                created_at=when,
+                reason=reason,
+                changed_by=by,
+                actor_label=by.first_name.removesuffix("纳管员") if by else self.public_actor,
             )
             for work, steps in zip(works, histories)
             for before, after, when, reason, by in steps
@@ -302,7 +387,8 @@ class Generator:
         Through = Registration.high_risk_operations.through
         links = [
             Through(registration_id=work.pk, highriskoperation_id=pk)
-            for work in works if self.rng.random() < 0.4
+            for work in works
+            if self.rng.random() < 0.4
             for pk in self.rng.sample(self.high_risk, k=min(len(self.high_risk), self.rng.randint(1, 2)))
         ]
         Through.objects.bulk_create(links, batch_size=BATCH)
@@ -351,16 +437,24 @@ class Generator:
             if index in hazardous:
                 result = InspectionResult.STOP_WORK if self.rng.random() < 0.08 else InspectionResult.HAZARDS
             when = self.moment(day)
-            inspections.append(Inspection(
-                registration=work, inspector=self.rng.choice(self.staff[work.street_id][1]),
-                inspected_at=when, created_at=when, result=result,
-                notes="" if result == InspectionResult.NO_HAZARD else "现场发现隐患，已告知施工单位",
-            ))
+            inspections.append(
+                Inspection(
+                    registration=work,
+                    inspector=self.rng.choice(self.staff[work.street_id][1]),
+                    inspected_at=when,
+                    created_at=when,
+                    result=result,
+                    notes="" if result == InspectionResult.NO_HAZARD else "现场发现隐患，已告知施工单位",
+                )
+            )
         Inspection.objects.bulk_create(inspections, batch_size=BATCH)
-        hazards = [self.hazard(inspection) for inspection in inspections if inspection.result != InspectionResult.NO_HAZARD]
+        hazards = [
+            self.hazard(inspection) for inspection in inspections if inspection.result != InspectionResult.NO_HAZARD
+        ]
         Hazard.objects.bulk_create(hazards, batch_size=BATCH)
         referrals = [
-            self.referral(hazard) for hazard in hazards
+            self.referral(hazard)
+            for hazard in hazards
             if hazard.inspection.result == InspectionResult.STOP_WORK or self.rng.random() < 0.05
         ]
         EnforcementReferral.objects.bulk_create(referrals, batch_size=BATCH)
@@ -380,8 +474,12 @@ class Generator:
         )
         rectified = None if still_open else min(self.today, found_on + datetime.timedelta(days=self.rng.randint(0, 6)))
         return Hazard(
-            inspection=inspection, registration=work, category=category,
-            description=HAZARD_TEXTS[category], deadline=deadline, rectified_on=rectified,
+            inspection=inspection,
+            registration=work,
+            category=category,
+            description=HAZARD_TEXTS[category],
+            deadline=deadline,
+            rectified_on=rectified,
             verified_by=inspection.inspector if rectified else None,
         )
 
@@ -391,10 +489,14 @@ class Generator:
         open_case = work.status == Status.STOPPED and self.rng.random() < 0.5
         closed = None if open_case else min(self.now, referred + datetime.timedelta(days=self.rng.randint(3, 30)))
         return EnforcementReferral(
-            registration=work, referred_at=referred, referred_by=self.staff[work.street_id][0],
-            department=self.rng.choice(DEPARTMENTS), reason=hazard.description,
+            registration=work,
+            referred_at=referred,
+            referred_by=self.staff[work.street_id][0],
+            department=self.rng.choice(DEPARTMENTS),
+            reason=hazard.description,
             case_number=f"湖执{referred.year}第{self.rng.randint(1, 9999):04d}号",
-            outcome="" if open_case else "已责令整改并复查合格", closed_at=closed,
+            outcome="" if open_case else "已责令整改并复查合格",
+            closed_at=closed,
         )
 
     def run(self, works, inspections, hazard_rate):

@@ -7,7 +7,8 @@ and reason, the case outcome, an inspection's result. The history view
 (backoffice_list.RegistrationHistoryView) shows both.
 """
 
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogFormatter
 
 from .models import HazardCategory, InspectionResult
@@ -46,8 +47,10 @@ def _write_off(data):
 
 
 def _referral(data):
-    return _join(gettext("Department: %(department)s") % {"department": data.get("department", "")},
-                 gettext("Reason: %(reason)s") % {"reason": data.get("reason", "")})
+    return _join(
+        gettext("Department: %(department)s") % {"department": data.get("department", "")},
+        gettext("Reason: %(reason)s") % {"reason": data.get("reason", "")},
+    )
 
 
 def _case_outcome(data):
@@ -67,8 +70,10 @@ def _inspection(data):
 
 
 def _rectification(data):
-    return _join(_label(HazardCategory, data.get("category")),
-                 data.get("rectified_on") and gettext("Rectified on %(date)s") % {"date": data["rectified_on"]})
+    return _join(
+        _label(HazardCategory, data.get("category")),
+        data.get("rectified_on") and gettext("Rectified on %(date)s") % {"date": data["rectified_on"]},
+    )
 
 
 def _submission(data):
@@ -102,6 +107,7 @@ class WorkActionFormatter(LogFormatter):
 def register_work_actions(actions, labels):
     """Register each action (name -> label) with Wagtail's log registry."""
     for action, label in labels.items():
-        formatter = type("WorkActionFormatter", (WorkActionFormatter,),
-                         {"action": action, "label": label, "message": label})
+        formatter = type(
+            "WorkActionFormatter", (WorkActionFormatter,), {"action": action, "label": label, "message": label}
+        )
         actions.register_action(action)(formatter)

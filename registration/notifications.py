@@ -146,14 +146,20 @@ def _record_failure(message, error, now):
         message.status = OutboxStatus.DEAD
         logger.error(
             "Gave up on outbound message %s for %s after %s attempts: %s",
-            message.pk, message.registration.reference, message.attempts, message.last_error,
+            message.pk,
+            message.registration.reference,
+            message.attempts,
+            message.last_error,
         )
     else:
         message.status = OutboxStatus.FAILED
         message.next_attempt_at = now + RETRY_DELAYS[message.attempts - 1]
         logger.warning(
             "Outbound message %s failed (attempt %s), retrying at %s: %s",
-            message.pk, message.attempts, message.next_attempt_at, message.last_error,
+            message.pk,
+            message.attempts,
+            message.next_attempt_at,
+            message.last_error,
         )
     message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
 

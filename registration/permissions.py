@@ -62,9 +62,7 @@ def can_view_registration(user, registration):
 
 
 def can_view_inspection(user, inspection):
-    return user.has_perm("registration.view_inspection") and in_user_streets(
-        user, inspection.registration.street_id
-    )
+    return user.has_perm("registration.view_inspection") and in_user_streets(user, inspection.registration.street_id)
 
 
 def can_view_hazard(user, hazard):

@@ -23,13 +23,17 @@ from django.utils.translation import gettext_lazy
 class WorkType(models.TextChoices):
     """What the person doing the check says the work is (not the registration's kind)."""
 
-    BUILDING = "building", gettext_lazy(
-        "Small building or municipal work, such as a small house, a road, a pipeline or landscaping"
+    BUILDING = (
+        "building",
+        gettext_lazy("Small building or municipal work, such as a small house, a road, a pipeline or landscaping"),
     )
     FIT_OUT = "fit_out", gettext_lazy("Fit-out or interior decoration")
-    EQUIPMENT = "equipment", gettext_lazy(
-        "Installing, maintaining or removing equipment such as air-conditioners, solar water heaters, "
-        "CCTV, awnings or anti-theft window grilles"
+    EQUIPMENT = (
+        "equipment",
+        gettext_lazy(
+            "Installing, maintaining or removing equipment such as air-conditioners, solar water heaters, "
+            "CCTV, awnings or anti-theft window grilles"
+        ),
     )
     TEMPORARY = "temporary", gettext_lazy("A temporary construction (临时建设工程)")
     OTHER = "other", gettext_lazy("Other construction work")

@@ -11,7 +11,7 @@ from wagtail.log_actions import log
 from portal.models import PortalSettings
 from portal.validators import normalise_mobile, normalise_uscc
 
-from .models import Attachment, ReferenceCounter, Registration, RegistrantRole, StatusChange
+from .models import Attachment, ReferenceCounter, RegistrantRole, Registration, StatusChange
 from .models import Status as S
 from .notifications import queue_status_message
 
@@ -75,12 +75,33 @@ def registrant_mobile(data):
 
 
 MODEL_FIELDS = [
-    "kind", "category", "street", "community", "address", "special_area",
-    "owner_type", "owner_name", "owner_contact", "owner_mobile", "owner_uscc",
-    "contractor_name", "contractor_uscc", "site_manager_name", "site_manager_mobile", "worker_count",
-    "registrant_role", "property_company_name", "property_company_contact", "property_company_mobile",
-    "description", "planned_start", "planned_end", "investment_yuan", "floor_area_m2",
-    "insured", "insurance_policy_number",
+    "kind",
+    "category",
+    "street",
+    "community",
+    "address",
+    "special_area",
+    "owner_type",
+    "owner_name",
+    "owner_contact",
+    "owner_mobile",
+    "owner_uscc",
+    "contractor_name",
+    "contractor_uscc",
+    "site_manager_name",
+    "site_manager_mobile",
+    "worker_count",
+    "registrant_role",
+    "property_company_name",
+    "property_company_contact",
+    "property_company_mobile",
+    "description",
+    "planned_start",
+    "planned_end",
+    "investment_yuan",
+    "floor_area_m2",
+    "insured",
+    "insurance_policy_number",
 ]
 
 
@@ -93,8 +114,10 @@ def _apply(registration, data):
     for name in ("owner_uscc", "contractor_uscc"):
         setattr(registration, name, normalise_uscc(getattr(registration, name)))
     registration.registrant_mobile = registrant_mobile(
-        {name: getattr(registration, name) for name in
-         ("registrant_role", "owner_mobile", "site_manager_mobile", "property_company_mobile")}
+        {
+            name: getattr(registration, name)
+            for name in ("registrant_role", "owner_mobile", "site_manager_mobile", "property_company_mobile")
+        }
     )
 
 
@@ -131,7 +154,8 @@ def create_registration(data, files=(), *, entered_by=None, actor_label=None):
             from_status="",
             to_status=S.SUBMITTED,
             changed_by=entered_by,
-            actor_label=actor_label or (entered_by.get_full_name() or entered_by.username if entered_by else PUBLIC_ACTOR),
+            actor_label=actor_label
+            or (entered_by.get_full_name() or entered_by.username if entered_by else PUBLIC_ACTOR),
         )
         queue_status_message(registration, change)
         log(instance=registration, action="registration.submit", user=entered_by, data={"paper": bool(entered_by)})

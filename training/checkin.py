@@ -36,8 +36,16 @@ from django.utils.translation import gettext
 from portal.validators import normalise_mobile, validate_mobile
 
 from .models import (
-    CHECKIN_ALPHABET, CHECKIN_CODE_LENGTH, Attendance, AttendanceSource, AttendanceStatus, CheckinRequest,
-    RequestStatus, SessionStatus, Trainee, TrainingSession,
+    CHECKIN_ALPHABET,
+    CHECKIN_CODE_LENGTH,
+    Attendance,
+    AttendanceSource,
+    AttendanceStatus,
+    CheckinRequest,
+    RequestStatus,
+    SessionStatus,
+    Trainee,
+    TrainingSession,
 )
 from .services import TraineeRefused, create_trainee
 from .validation import check_trainee
@@ -73,6 +81,7 @@ class RequestRefused(TraineeRefused):
 
 
 # --- codes and windows -------------------------------------------------------
+
 
 def normalise_code(value):
     """What people type from a poster: lower case, spaces, a hyphen in the
@@ -126,12 +135,14 @@ def record_if_absent(session, trainee, status, *, at, by=None):
     get_or_create inserts, and when a concurrent save won the race it reads
     that row back instead."""
     return Attendance.objects.get_or_create(
-        session=session, trainee=trainee,
+        session=session,
+        trainee=trainee,
         defaults={"status": status, "marked_by": by, "marked_at": at, "source": AttendanceSource.SELF_CHECKIN},
     )
 
 
 # --- checking in ---------------------------------------------------------------
+
 
 def check_in(session_code, mobile, now=None):
     """Check the owner of ``mobile`` in to the session with ``session_code``
@@ -159,6 +170,7 @@ def check_in(session_code, mobile, now=None):
 
 # --- unknown numbers: the request to be added ------------------------------------
 
+
 def _active_trainee_has(mobile):
     return Trainee.objects.filter(mobile=mobile, active=True).exists()
 
@@ -176,8 +188,14 @@ def request_to_join(session, name, mobile, role, street, community=None, organis
     if refusal := window_refusal(session, now):
         raise RequestRefused({"__all__": refusal_message(session, refusal)})
     values, errors = check_trainee(
-        {"name": name, "mobile": normalise_typed_mobile(mobile), "role": role, "street": street,
-         "community": community, "organisation": organisation},
+        {
+            "name": name,
+            "mobile": normalise_typed_mobile(mobile),
+            "role": role,
+            "street": street,
+            "community": community,
+            "organisation": organisation,
+        },
         mobile_taken=_active_trainee_has,
     )
     if errors:
@@ -207,15 +225,22 @@ def confirm_request(request, by, now=None):
             raise RequestRefused({"__all__": refusal_message(session, Outcome.CANCELLED)})
         trainee = Trainee.objects.filter(mobile=request.mobile).first()
         if trainee is None:
-            trainee = create_trainee({
-                "name": request.name, "mobile": request.mobile, "role": request.role, "street": request.street,
-                "community": request.community, "organisation": request.organisation,
-            })
+            trainee = create_trainee(
+                {
+                    "name": request.name,
+                    "mobile": request.mobile,
+                    "role": request.role,
+                    "street": request.street,
+                    "community": request.community,
+                    "organisation": request.organisation,
+                }
+            )
         elif not trainee.active:
             trainee.active = True
             trainee.save(update_fields=["active"])
-        record, created = record_if_absent(session, trainee, status_at(session, request.created_at),
-                                           at=request.created_at, by=by)
+        record, created = record_if_absent(
+            session, trainee, status_at(session, request.created_at), at=request.created_at, by=by
+        )
         _decide(request, RequestStatus.CONFIRMED, by, now, trainee=trainee)
     return record, created
 
@@ -234,8 +259,9 @@ def _lock_pending(request):
     # No select_related: PostgreSQL cannot lock the nullable side of an outer join (the community).
     locked = CheckinRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != RequestStatus.PENDING:
-        raise RequestRefused({"__all__": gettext("This request was already %(decision)s.") % {
-            "decision": locked.get_status_display()}})
+        raise RequestRefused(
+            {"__all__": gettext("This request was already %(decision)s.") % {"decision": locked.get_status_display()}}
+        )
     return locked
 
 
@@ -250,16 +276,19 @@ def _decide(request, status, by, now, trainee=None):
 
 # --- wording shared by the pages ---------------------------------------------------
 
+
 def refusal_message(session, outcome):
     local = timezone.localtime
     if outcome == Outcome.CANCELLED:
         return gettext("This session has been cancelled.")
     if outcome == Outcome.NOT_OPEN:
         return gettext("Check-in has not opened yet. It opens at %(time)s.") % {
-            "time": f"{local(opens_at(session)):%Y-%m-%d %H:%M}"}
+            "time": f"{local(opens_at(session)):%Y-%m-%d %H:%M}"
+        }
     if outcome == Outcome.CLOSED:
         return gettext("Check-in has closed: the session ended at %(time)s.") % {
-            "time": f"{local(session.ends_at):%Y-%m-%d %H:%M}"}
+            "time": f"{local(session.ends_at):%Y-%m-%d %H:%M}"
+        }
     raise ValueError(outcome)
 
 

@@ -16,7 +16,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -100,17 +101,22 @@ class RequestsView(CheckinAdminMixin, TemplateView):
         if (session_id := self.request.GET.get("session", "")).isdigit():
             session = get_object_or_404(own_sessions(user), pk=int(session_id))
             requests = requests.filter(session=session)
-        shown = list(requests[:REQUESTS_PER_PAGE + 1])
+        shown = list(requests[: REQUESTS_PER_PAGE + 1])
         rows = [(join, checkin.status_at(join.session, join.created_at)) for join in shown[:REQUESTS_PER_PAGE]]
         sessions = (
-            own_sessions(user).filter(ends_at__gte=now - RECENT).exclude(status=SessionStatus.CANCELLED)
+            own_sessions(user)
+            .filter(ends_at__gte=now - RECENT)
+            .exclude(status=SessionStatus.CANCELLED)
             .annotate(pending=Count("checkin_requests", filter=Q(checkin_requests__status=RequestStatus.PENDING)))
             .order_by("starts_at", "pk")[:SESSIONS_SHOWN]
         )
         context.update(
-            rows=rows, more=len(shown) > REQUESTS_PER_PAGE,
-            session=session, sessions=[(s, poster_url(s), requests_url(s)) for s in sessions],
-            all_url=requests_url(), here=self.request.get_full_path(),
+            rows=rows,
+            more=len(shown) > REQUESTS_PER_PAGE,
+            session=session,
+            sessions=[(s, poster_url(s), requests_url(s)) for s in sessions],
+            all_url=requests_url(),
+            here=self.request.get_full_path(),
         )
         return context
 
@@ -141,10 +147,13 @@ class ConfirmView(DecisionView):
     def perform(self, join):
         record, created = checkin.confirm_request(join, self.request.user)
         if not created:
-            return gettext("%(name)s confirmed; their attendance was already recorded as %(status)s and is "
-                           "unchanged.") % {"name": join.name, "status": record.get_status_display()}
+            return gettext(
+                "%(name)s confirmed; their attendance was already recorded as %(status)s and is unchanged."
+            ) % {"name": join.name, "status": record.get_status_display()}
         return gettext("%(name)s confirmed, on the roster and marked %(status)s.") % {
-            "name": join.name, "status": record.get_status_display()}
+            "name": join.name,
+            "status": record.get_status_display(),
+        }
 
 
 class RejectView(DecisionView):
@@ -187,10 +196,12 @@ def checkin_buttons(request, session):
     if not may_run_checkin(user) or not own_sessions(user).filter(pk=session.pk).exists():
         return []
     return [
-        Button(gettext("Check-in poster"), poster_url(session), icon_name="mobile-alt",
-               classname="button button-secondary"),
-        Button(gettext("Check-in requests"), requests_url(session), icon_name="user",
-               classname="button button-secondary"),
+        Button(
+            gettext("Check-in poster"), poster_url(session), icon_name="mobile-alt", classname="button button-secondary"
+        ),
+        Button(
+            gettext("Check-in requests"), requests_url(session), icon_name="user", classname="button button-secondary"
+        ),
     ]
 
 

@@ -3,7 +3,8 @@ rules (window, roster, requests) are in checkin.py and validation.py."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import Community, Street
 from portal.validators import validate_mobile
@@ -20,15 +21,18 @@ class PhoneFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             select = isinstance(field.widget, forms.Select)
-            field.widget.attrs.setdefault("class", "form-select form-select-lg" if select else
-                                          "form-control form-control-lg")
+            field.widget.attrs.setdefault(
+                "class", "form-select form-select-lg" if select else "form-control form-control-lg"
+            )
 
 
 def mobile_field(**kwargs):
     return forms.CharField(
-        label=_("Mobile number"), max_length=30,
+        label=_("Mobile number"),
+        max_length=30,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-        error_messages={"required": _("Enter your mobile number.")}, **kwargs,
+        error_messages={"required": _("Enter your mobile number.")},
+        **kwargs,
     )
 
 
@@ -56,7 +60,8 @@ class CodeForm(PhoneFormMixin, forms.Form):
         code = normalise_code(self.cleaned_data["code"])
         if len(code) != CHECKIN_CODE_LENGTH:
             raise ValidationError(
-                _("A check-in code has %(length)d letters and digits."), code="code_length",
+                _("A check-in code has %(length)d letters and digits."),
+                code="code_length",
                 params={"length": CHECKIN_CODE_LENGTH},
             )
         return code
@@ -75,13 +80,19 @@ class JoinRequestForm(PhoneFormMixin, forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=50, error_messages={"required": _("Enter your name.")})
     mobile = mobile_field()
-    role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *TraineeRole.choices],
-                             error_messages={"required": _("Choose your role.")})
-    street = forms.ModelChoiceField(label=_("Street"), queryset=Street.objects.all(), empty_label="—",
-                                    error_messages={"required": _("Choose your street.")})
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", "—"), *TraineeRole.choices], error_messages={"required": _("Choose your role.")}
+    )
+    street = forms.ModelChoiceField(
+        label=_("Street"),
+        queryset=Street.objects.all(),
+        empty_label="—",
+        error_messages={"required": _("Choose your street.")},
+    )
     community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int, empty_value=None)
-    organisation = forms.CharField(label=_("Organisation"), max_length=100, required=False,
-                                   help_text=_("Your employer or office, if any."))
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=100, required=False, help_text=_("Your employer or office, if any.")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,5 +108,6 @@ class JoinRequestForm(PhoneFormMixin, forms.Form):
         return None if pk is None else Community.objects.select_related("street").filter(pk=pk).first()
 
     def request_data(self):
-        return {key: self.cleaned_data.get(key) for key in
-                ("name", "mobile", "role", "street", "community", "organisation")}
+        return {
+            key: self.cleaned_data.get(key) for key in ("name", "mobile", "role", "street", "community", "organisation")
+        }

@@ -48,5 +48,6 @@ class CheckinMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_checkin_menu_item():
     # Right after the 培训管理 group (menu order 170).
-    return CheckinMenuItem(_("Self check-in"), reverse(f"{app_name}:requests"), name="training-checkin",
-                           icon_name="mobile-alt", order=171)
+    return CheckinMenuItem(
+        _("Self check-in"), reverse(f"{app_name}:requests"), name="training-checkin", icon_name="mobile-alt", order=171
+    )

@@ -18,8 +18,18 @@ from portal.demo import DEMO_USERS, ensure_user
 from portal.models import Community, Street
 
 from . import roles, services
-from .models import AttendanceSource, AttendanceStatus, AudienceRole, SessionLevel, SessionStatus, Topic
-from .models import Trainee, TraineeRole, TrainingSession, TrainingSettings
+from .models import (
+    AttendanceSource,
+    AttendanceStatus,
+    AudienceRole,
+    SessionLevel,
+    SessionStatus,
+    Topic,
+    Trainee,
+    TraineeRole,
+    TrainingSession,
+    TrainingSettings,
+)
 
 TRAINERS = {
     "trainer_a": "培训讲师甲（演示）",
@@ -42,8 +52,32 @@ TOPICS = [
 
 # Common surnames in Xiamen, the most common ones more than once.
 SURNAMES = "陈陈陈林林林黄黄张李王吴刘蔡杨郑许谢洪曾周苏叶庄赖"
-GIVEN = ["志强", "丽华", "建国", "美玲", "文斌", "秀英", "国平", "海燕", "俊杰", "晓敏", "振华", "淑芬",
-         "明辉", "雅琴", "少鹏", "婉婷", "金水", "碧霞", "德龙", "玉兰", "永福", "佳慧", "荣生", "静怡"]
+GIVEN = [
+    "志强",
+    "丽华",
+    "建国",
+    "美玲",
+    "文斌",
+    "秀英",
+    "国平",
+    "海燕",
+    "俊杰",
+    "晓敏",
+    "振华",
+    "淑芬",
+    "明辉",
+    "雅琴",
+    "少鹏",
+    "婉婷",
+    "金水",
+    "碧霞",
+    "德龙",
+    "玉兰",
+    "永福",
+    "佳慧",
+    "荣生",
+    "静怡",
+]
 
 # Per street: how many trainees of each role (12 per street, 60 in all).
 ROLE_MIX = [
@@ -68,16 +102,40 @@ OFFICIALS = [TraineeRole.STREET_OFFICER, TraineeRole.GRID_WORKER, TraineeRole.SA
 SESSIONS = [
     (-150, 3, "纳管制度与登记流程", SessionLevel.DISTRICT, None, OFFICIALS, ["trainer_a"], 80),
     (-118, 2, "高处坠落", SessionLevel.STREET, "350206001", OFFICIALS, ["trainer_a"], 30),
-    (-85, 2, "触电", SessionLevel.DISTRICT, None, [TraineeRole.SAFETY_INSPECTOR, TraineeRole.CONSTRUCTION_WORKER],
-     ["trainer_b"], 40),
+    (
+        -85,
+        2,
+        "触电",
+        SessionLevel.DISTRICT,
+        None,
+        [TraineeRole.SAFETY_INSPECTOR, TraineeRole.CONSTRUCTION_WORKER],
+        ["trainer_b"],
+        40,
+    ),
     (-57, 2, "巡查要点", SessionLevel.STREET, "350206004", OFFICIALS, ["trainer_b"], 25),
-    (-30, 3, "消防", SessionLevel.DISTRICT, None, [*OFFICIALS, TraineeRole.PROPERTY_STAFF],
-     ["trainer_a", "trainer_b"], 80),
+    (
+        -30,
+        3,
+        "消防",
+        SessionLevel.DISTRICT,
+        None,
+        [*OFFICIALS, TraineeRole.PROPERTY_STAFF],
+        ["trainer_a", "trainer_b"],
+        80,
+    ),
     (-9, 2, "中毒窒息", SessionLevel.STREET, "350206003", OFFICIALS, ["trainer_a"], 30),
     (4, 2, "物体打击", SessionLevel.STREET, "350206001", OFFICIALS, ["trainer_a"], 30),
     (12, 3, "坍塌", SessionLevel.DISTRICT, None, [*OFFICIALS, TraineeRole.CONSTRUCTION_WORKER], ["trainer_b"], 60),
-    (26, 2, "高处坠落", SessionLevel.STREET, "350206005", [*OFFICIALS, TraineeRole.PROPERTY_STAFF],
-     ["trainer_a", "trainer_b"], 30),
+    (
+        26,
+        2,
+        "高处坠落",
+        SessionLevel.STREET,
+        "350206005",
+        [*OFFICIALS, TraineeRole.PROPERTY_STAFF],
+        ["trainer_a", "trainer_b"],
+        30,
+    ),
 ]
 VENUES = {
     SessionLevel.DISTRICT: "湖里区建设局三楼会议室",
@@ -104,8 +162,9 @@ def roster_rows():
     rng = random.Random(20240601)
     rows, index = [], 0
     streets = list(Street.objects.order_by("sort_order", "code"))
-    communities = {street.pk: list(Community.objects.filter(street=street).order_by("sort_order", "pk"))
-                   for street in streets}
+    communities = {
+        street.pk: list(Community.objects.filter(street=street).order_by("sort_order", "pk")) for street in streets
+    }
     used = set()
     for street in streets:
         for role, count in ROLE_MIX:
@@ -125,8 +184,13 @@ def ensure_roster():
     for name, role, street, community, organisation, mobile in roster_rows():
         _trainee, was_created = Trainee.objects.get_or_create(
             mobile=mobile,
-            defaults={"name": name, "role": role, "street": street, "community": community,
-                      "organisation": organisation},
+            defaults={
+                "name": name,
+                "role": role,
+                "street": street,
+                "community": community,
+                "organisation": organisation,
+            },
         )
         created += was_created
     return created
@@ -168,9 +232,12 @@ def ensure_sessions(topics, trainers):
         session = TrainingSession.objects.create(
             title=f"{topic}{'专题' if level == SessionLevel.DISTRICT else ''}安全培训",
             topic=topics[topic],
-            starts_at=_at(days, 9), ends_at=_at(days, 9 + hours),
+            starts_at=_at(days, 9),
+            ends_at=_at(days, 9 + hours),
             venue=VENUES[level].format(street=street.name if street else "") + DEMO_MARKER,
-            level=level, street=street, capacity=capacity,
+            level=level,
+            street=street,
+            capacity=capacity,
             status=SessionStatus.HELD if past else SessionStatus.PLANNED,
             late_after_minutes=defaults.default_grace_minutes,
             checkin_opens_minutes_before=defaults.default_checkin_lead_minutes,

@@ -50,14 +50,17 @@ class WalkInTraineeForm(forms.Form):
     """A walk-in who is not on the roster yet, added from the attendance sheet."""
 
     name = forms.CharField(label=COLUMN_LABELS["name"], max_length=50, required=False)
-    mobile = forms.CharField(label=COLUMN_LABELS["mobile"], max_length=20, required=False,
-                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
-    role = forms.ChoiceField(label=COLUMN_LABELS["role"], choices=[("", "—"), *TraineeRole.choices],
-                             required=False)
-    street = forms.ModelChoiceField(label=COLUMN_LABELS["street"], queryset=Street.objects.all(), required=False,
-                                    empty_label="—")
-    community = forms.TypedChoiceField(label=COLUMN_LABELS["community"], required=False, coerce=int,
-                                       empty_value=None)
+    mobile = forms.CharField(
+        label=COLUMN_LABELS["mobile"],
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label=COLUMN_LABELS["role"], choices=[("", "—"), *TraineeRole.choices], required=False)
+    street = forms.ModelChoiceField(
+        label=COLUMN_LABELS["street"], queryset=Street.objects.all(), required=False, empty_label="—"
+    )
+    community = forms.TypedChoiceField(label=COLUMN_LABELS["community"], required=False, coerce=int, empty_value=None)
     organisation = forms.CharField(label=COLUMN_LABELS["organisation"], max_length=100, required=False)
 
     # The fields sit inside the attendance sheet's form: browser-side

@@ -13,7 +13,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -58,9 +59,13 @@ class UploadView(ImportMixin, View):
         return self.render(UploadForm())
 
     def render(self, form, status=200):
-        context = self.get_context_data(form=form, template_url=reverse("training:import_template"),
-                                        max_rows=importing.MAX_ROWS, columns=importing.COLUMNS,
-                                        required=importing.REQUIRED)
+        context = self.get_context_data(
+            form=form,
+            template_url=reverse("training:import_template"),
+            max_rows=importing.MAX_ROWS,
+            columns=importing.COLUMNS,
+            required=importing.REQUIRED,
+        )
         return self.render_to_response(context, status=status)
 
     def post(self, request):
@@ -99,7 +104,9 @@ class PreviewView(ImportMixin, View):
         return importing.unstash(self.request.user, self.token)
 
     def gone(self):
-        messages.error(self.request, gettext("This upload has expired or was already imported. Upload the sheet again."))
+        messages.error(
+            self.request, gettext("This upload has expired or was already imported. Upload the sheet again.")
+        )
         return HttpResponseRedirect(reverse("training:import"))
 
     def get(self, request, token):
@@ -111,9 +118,15 @@ class PreviewView(ImportMixin, View):
     def render(self, stashed, rows, status=200):
         counts = importing.counts(rows)
         context = self.get_context_data(
-            filename=stashed["filename"], rows=rows, counts=counts, bad_count=counts["error"],
-            write_count=counts[importing.NEW] + counts[importing.UPDATE], plan=importing.plan_of(rows),
-            columns=importing.COLUMNS, confirm_url=self.request.path, upload_url=reverse("training:import"),
+            filename=stashed["filename"],
+            rows=rows,
+            counts=counts,
+            bad_count=counts["error"],
+            write_count=counts[importing.NEW] + counts[importing.UPDATE],
+            plan=importing.plan_of(rows),
+            columns=importing.COLUMNS,
+            confirm_url=self.request.path,
+            upload_url=reverse("training:import"),
         )
         return self.render_to_response(context, status=status)
 
@@ -125,17 +138,25 @@ class PreviewView(ImportMixin, View):
             done = importing.import_rows(stashed["rows"], request.user, request.POST.get("plan", ""))
         except importing.ImportRefused as refusal:
             if refusal.has_errors:
-                messages.error(request, gettext("Nothing was imported: fix the rows marked below, then upload "
-                                                "the sheet again."))
+                messages.error(
+                    request, gettext("Nothing was imported: fix the rows marked below, then upload the sheet again.")
+                )
                 return self.render(stashed, refusal.rows, status=400)
-            messages.warning(request, gettext("Nothing was imported: the roster changed since you checked the "
-                                              "sheet. Look at the rows again, then confirm."))
+            messages.warning(
+                request,
+                gettext(
+                    "Nothing was imported: the roster changed since you checked the "
+                    "sheet. Look at the rows again, then confirm."
+                ),
+            )
             return self.render(stashed, refusal.rows, status=409)
         importing.discard(request.user, token)
         request.session[SESSION_KEY] = [other for other in self.tokens() if other != token]
-        messages.success(request, gettext(
-            "Import done: %(new)d trainee(s) added, %(updated)d updated, %(unchanged)d unchanged."
-        ) % {"new": done[importing.NEW], "updated": done[importing.UPDATE], "unchanged": done[importing.UNCHANGED]})
+        messages.success(
+            request,
+            gettext("Import done: %(new)d trainee(s) added, %(updated)d updated, %(unchanged)d unchanged.")
+            % {"new": done[importing.NEW], "updated": done[importing.UPDATE], "unchanged": done[importing.UNCHANGED]},
+        )
         return HttpResponseRedirect(reverse("trainees:index"))
 
 
@@ -147,5 +168,5 @@ def template_view(request):
         importing.template_workbook(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = "attachment; filename=\"trainee-roster-template.xlsx\""
+    response["Content-Disposition"] = 'attachment; filename="trainee-roster-template.xlsx"'
     return response

@@ -157,11 +157,15 @@ class ImportRefused(Exception):
     def __init__(self, rows):
         self.rows = rows
         self.has_errors = not all(row.ok for row in rows)
-        super().__init__(gettext("The sheet has errors; nothing was imported.") if self.has_errors
-                         else gettext("The roster changed since the preview; nothing was imported."))
+        super().__init__(
+            gettext("The sheet has errors; nothing was imported.")
+            if self.has_errors
+            else gettext("The roster changed since the preview; nothing was imported.")
+        )
 
 
 # Reading
+
 
 def _key(text):
     return re.sub(r"[\s*＊:：()（）]", "", str(text or "")).lower()
@@ -256,8 +260,11 @@ def _table(rows):
             missing = [str(label) for key, label in COLUMNS if key in REQUIRED and key not in columns.values()]
             if missing:
                 raise SheetError(
-                    gettext("The first row must hold the column headings; missing: %(columns)s. "
-                            "Download the template to see them.") % {"columns": "、".join(missing)}
+                    gettext(
+                        "The first row must hold the column headings; missing: %(columns)s. "
+                        "Download the template to see them."
+                    )
+                    % {"columns": "、".join(missing)}
                 )
             continue
         if len(table) >= MAX_ROWS:
@@ -277,6 +284,7 @@ def _table(rows):
 
 
 # Checking
+
 
 def _without(text, suffix):
     return text[: -len(suffix)] if suffix and text.endswith(suffix) and len(text) > len(suffix) else text
@@ -338,7 +346,8 @@ def _check_cells(raw, lookups):
         data["community"] = lookups.community(data["street"], raw["community"])
         if data["community"] is None:
             errors["community"] = gettext("There is no community “%(value)s” in %(street)s.") % {
-                "value": raw["community"], "street": data["street"].name,
+                "value": raw["community"],
+                "street": data["street"].name,
             }
     # A number already on the roster is an update (see _plan), not an error.
     values, rule_errors = check_trainee(data, mobile_taken=None)
@@ -364,18 +373,17 @@ def merged_values(trainee, values):
 
 
 def _changes(trainee, merged):
-    return [Change(key, getattr(trainee, key), merged[key])
-            for key in UPDATABLE if getattr(trainee, key) != merged[key]]
+    return [
+        Change(key, getattr(trainee, key), merged[key]) for key in UPDATABLE if getattr(trainee, key) != merged[key]
+    ]
 
 
 def _refusal(lookups):
     """Why the user may not update a trainee through the import: the same
     rule as the roster's edit form (permissions.editable_trainees)."""
     if not lookups.may_change:
-        return gettext("This mobile number is already on the roster, and your role does not allow changing "
-                       "trainees.")
-    return gettext("This mobile number belongs to a trainee of a street you do not work for: you may not "
-                   "change them.")
+        return gettext("This mobile number is already on the roster, and your role does not allow changing trainees.")
+    return gettext("This mobile number belongs to a trainee of a street you do not work for: you may not change them.")
 
 
 def _plan(row, lookups):
@@ -406,8 +414,7 @@ def check_rows(table, user, *, lock=False):
         mobile = row.values.get("mobile")
         if "mobile" not in row.errors:
             if mobile in first_row_of:
-                row.errors["mobile"] = gettext("The same mobile number as row %(row)d.") % {
-                    "row": first_row_of[mobile]}
+                row.errors["mobile"] = gettext("The same mobile number as row %(row)d.") % {"row": first_row_of[mobile]}
             else:
                 first_row_of[mobile] = row.number
         if row.ok:
@@ -429,8 +436,15 @@ def plan_of(rows):
     trainee and changes with their old values. The preview's confirm form
     carries it; import_rows refuses if the rows, checked again, give another
     one, so that nothing is written which the user did not see."""
-    plan = [[row.number, row.action, row.trainee.pk if row.trainee else None,
-             [change.fingerprint() for change in row.changes]] for row in rows]
+    plan = [
+        [
+            row.number,
+            row.action,
+            row.trainee.pk if row.trainee else None,
+            [change.fingerprint() for change in row.changes],
+        ]
+        for row in rows
+    ]
     return hashlib.sha256(json.dumps(plan, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -516,6 +530,7 @@ def discard(user, token):
 
 # The template
 
+
 def template_workbook():
     """An XLSX with the column headings, and a second sheet listing the
     accepted roles, streets and communities."""
@@ -536,11 +551,13 @@ def template_workbook():
     streets = list(Street.objects.prefetch_related("communities"))
     for index in range(max(len(roles), len(streets))):
         street = streets[index] if index < len(streets) else None
-        help_sheet.append([
-            roles[index] if index < len(roles) else "",
-            street.name if street else "",
-            "、".join(community.name for community in street.communities.all()) if street else "",
-        ])
+        help_sheet.append(
+            [
+                roles[index] if index < len(roles) else "",
+                street.name if street else "",
+                "、".join(community.name for community in street.communities.all()) if street else "",
+            ]
+        )
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
@@ -72,22 +73,32 @@ class Trainee(models.Model):
         "portal.Street", on_delete=models.PROTECT, related_name="trainees", verbose_name=_("street")
     )
     community = models.ForeignKey(
-        "portal.Community", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="trainees", verbose_name=_("community"),
+        "portal.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trainees",
+        verbose_name=_("community"),
     )
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     mobile = models.CharField(
-        _("mobile number"), max_length=20, unique=True, validators=[validate_mobile],
+        _("mobile number"),
+        max_length=20,
+        unique=True,
+        validators=[validate_mobile],
         error_messages={"unique": _("A trainee with this mobile number is already on the roster.")},
     )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     panels = [
-        FieldPanel("name"), FieldPanel("role"), FieldPanel("mobile"),
+        FieldPanel("name"),
+        FieldPanel("role"),
+        FieldPanel("mobile"),
         # Plain selects rather than snippet choosers: short lists, quicker on a phone.
         FieldRowPanel([FieldPanel("street", widget=forms.Select), FieldPanel("community", widget=forms.Select)]),
-        FieldPanel("organisation"), FieldPanel("active"),
+        FieldPanel("organisation"),
+        FieldPanel("active"),
     ]
 
     class Meta:
@@ -99,6 +110,14 @@ class Trainee(models.Model):
     def __str__(self):
         return f"{self.name}（{self.get_role_display()}）"
 
+    def save(self, *args, **kwargs):
+        self.mobile = normalise_mobile(self.mobile)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # The roster rules are in validation.check_trainee, which every form runs.
+        self.mobile = normalise_mobile(self.mobile)
+
     @property
     def masked_mobile(self):
         return mask_mobile(self.mobile)
@@ -106,14 +125,6 @@ class Trainee(models.Model):
     @property
     def community_name(self):
         return self.community.name if self.community else ""
-
-    def clean(self):
-        # The roster rules are in validation.check_trainee, which every form runs.
-        self.mobile = normalise_mobile(self.mobile)
-
-    def save(self, *args, **kwargs):
-        self.mobile = normalise_mobile(self.mobile)
-        super().save(*args, **kwargs)
 
 
 class Topic(models.Model):
@@ -168,31 +179,43 @@ class TrainingSession(models.Model):
     title = models.CharField(_("title"), max_length=100)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("topic"))
     trainers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="training_sessions", verbose_name=_("trainers"),
+        settings.AUTH_USER_MODEL,
+        related_name="training_sessions",
+        verbose_name=_("trainers"),
         help_text=_("Only these trainers may edit the session and mark its attendance."),
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     venue = models.CharField(_("venue"), max_length=200)
-    level = models.CharField(_("organised by"), max_length=10, choices=SessionLevel.choices,
-                             default=SessionLevel.DISTRICT)
+    level = models.CharField(
+        _("organised by"), max_length=10, choices=SessionLevel.choices, default=SessionLevel.DISTRICT
+    )
     street = models.ForeignKey(
-        "portal.Street", on_delete=models.PROTECT, null=True, blank=True, related_name="training_sessions",
-        verbose_name=_("street"), help_text=_("Required when the session is organised by a street."),
+        "portal.Street",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_sessions",
+        verbose_name=_("street"),
+        help_text=_("Required when the session is organised by a street."),
     )
     audience_roles = models.ManyToManyField(
-        AudienceRole, related_name="sessions", verbose_name=_("audience"),
+        AudienceRole,
+        related_name="sessions",
+        verbose_name=_("audience"),
         help_text=_("The roles expected to attend; the attendance sheet lists their trainees."),
     )
     capacity = models.PositiveIntegerField(
-        _("capacity"), null=True, blank=True, validators=[MinValueValidator(1)],
+        _("capacity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
         help_text=_("Leave empty for no limit."),
     )
     materials = models.ManyToManyField(
         "wagtaildocs.Document", blank=True, related_name="training_sessions", verbose_name=_("materials")
     )
-    status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices,
-                              default=SessionStatus.PLANNED)
+    status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.PLANNED)
     checkin_code = models.CharField(
         _("check-in code"), max_length=CHECKIN_CODE_LENGTH, unique=True, default=new_checkin_code, editable=False
     )
@@ -200,12 +223,19 @@ class TrainingSession(models.Model):
         _("check-in opens (minutes before the start)"), default=30, validators=[MaxValueValidator(24 * 60)]
     )
     late_after_minutes = models.PositiveSmallIntegerField(
-        _("late after (minutes after the start)"), default=15, validators=[MaxValueValidator(24 * 60)],
+        _("late after (minutes after the start)"),
+        default=15,
+        validators=[MaxValueValidator(24 * 60)],
         help_text=_("Trainees checking in later than this are marked late."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        editable=False, verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -248,12 +278,18 @@ class Attendance(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=AttendanceStatus.choices)
     remarks = models.CharField(_("remarks"), max_length=200, blank=True)
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("marked by"), help_text=_("Empty for a self check-in."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked by"),
+        help_text=_("Empty for a self check-in."),
     )
     marked_at = models.DateTimeField(_("marked at"), default=timezone.now)
-    source = models.CharField(_("source"), max_length=20, choices=AttendanceSource.choices,
-                              default=AttendanceSource.SHEET)
+    source = models.CharField(
+        _("source"), max_length=20, choices=AttendanceSource.choices, default=AttendanceSource.SHEET
+    )
 
     class Meta:
         ordering = ["session", "trainee__name"]
@@ -280,21 +316,33 @@ class CheckinRequest(models.Model):
     role = models.CharField(_("role"), max_length=30, choices=TraineeRole.choices)
     street = models.ForeignKey("portal.Street", on_delete=models.PROTECT, related_name="+", verbose_name=_("street"))
     community = models.ForeignKey(
-        "portal.Community", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "portal.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("community"),
     )
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices,
-                              default=RequestStatus.PENDING)
+    status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     trainee = models.ForeignKey(
-        Trainee, on_delete=models.SET_NULL, null=True, blank=True, related_name="checkin_requests",
-        verbose_name=_("trainee"), help_text=_("The roster entry created or matched on confirmation."),
+        Trainee,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checkin_requests",
+        verbose_name=_("trainee"),
+        help_text=_("The roster entry created or matched on confirmation."),
     )
 
     class Meta:
@@ -303,7 +351,8 @@ class CheckinRequest(models.Model):
         verbose_name_plural = _("check-in requests")
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "mobile"], condition=models.Q(status="pending"),
+                fields=["session", "mobile"],
+                condition=models.Q(status="pending"),
                 name="one_pending_request_per_session_mobile",
             )
         ]
@@ -321,15 +370,21 @@ class TrainingSettings(BaseGenericSetting):
     """Site-wide defaults for new sessions and the compliance report."""
 
     default_grace_minutes = models.PositiveSmallIntegerField(
-        _("default grace period (minutes)"), default=15, validators=[MaxValueValidator(24 * 60)],
+        _("default grace period (minutes)"),
+        default=15,
+        validators=[MaxValueValidator(24 * 60)],
         help_text=_("New sessions mark a self check-in as late this many minutes after the start."),
     )
     default_checkin_lead_minutes = models.PositiveSmallIntegerField(
-        _("default check-in lead time (minutes)"), default=30, validators=[MaxValueValidator(24 * 60)],
+        _("default check-in lead time (minutes)"),
+        default=30,
+        validators=[MaxValueValidator(24 * 60)],
         help_text=_("New sessions open the self check-in this many minutes before the start."),
     )
     compliance_min_sessions_per_year = models.PositiveSmallIntegerField(
-        _("sessions required per year"), default=2, validators=[MinValueValidator(1)],
+        _("sessions required per year"),
+        default=2,
+        validators=[MinValueValidator(1)],
         help_text=_("Trainees who attended fewer sessions this year are listed as not compliant."),
     )
 

@@ -30,8 +30,7 @@ def upcoming_sessions(now=None):
         TrainingSession.objects.filter(status=SessionStatus.PLANNED, ends_at__gt=now)
         .select_related("topic", "street")
         .prefetch_related(Prefetch("audience_roles", queryset=AudienceRole.objects.order_by("sort_order", "code")))
-        .only("title", "starts_at", "ends_at", "venue", "level", "capacity", "status",
-              "topic__name", "street__name")
+        .only("title", "starts_at", "ends_at", "venue", "level", "capacity", "status", "topic__name", "street__name")
         .order_by("starts_at", "pk")
     )
 

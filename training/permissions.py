@@ -52,6 +52,7 @@ def street_ids(user):
 
 # Trainees
 
+
 def visible_street_ids(user):
     """The streets whose trainees the user sees: None for every street."""
     if is_district(user) or is_trainer(user):
@@ -77,6 +78,7 @@ def editable_trainees(queryset, user):
 
 
 # Sessions
+
 
 def visible_sessions(queryset, user):
     if is_district(user):
@@ -111,12 +113,15 @@ def editable_sessions(queryset, user):
 
 
 def can_mark_attendance(user, session):
-    return user.has_perm("training.change_attendance") and user.has_perm("training.add_attendance") and (
-        is_district(user) or (is_trainer(user) and session.trainers.filter(pk=user.pk).exists())
+    return (
+        user.has_perm("training.change_attendance")
+        and user.has_perm("training.add_attendance")
+        and (is_district(user) or (is_trainer(user) and session.trainers.filter(pk=user.pk).exists()))
     )
 
 
 # Attendance records
+
 
 def visible_attendance(queryset, user):
     """Records of visible sessions, and only of trainees the user may see."""

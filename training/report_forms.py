@@ -27,7 +27,9 @@ def this_year():
 
 def year_field(required):
     return forms.IntegerField(
-        label=_("Year"), required=required, **YEAR_RANGE,
+        label=_("Year"),
+        required=required,
+        **YEAR_RANGE,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         help_text=None if required else _("Leave empty for every year."),
     )
@@ -58,10 +60,12 @@ class ReportFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
     role = role_field()
-    topic = forms.ModelChoiceField(label=_("Topic"), required=False, queryset=Topic.objects.all(),
-                                   empty_label=_("All topics"))
-    level = forms.ChoiceField(label=_("Organised by"), required=False,
-                              choices=[("", _("District and streets")), *SessionLevel.choices])
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), required=False, queryset=Topic.objects.all(), empty_label=_("All topics")
+    )
+    level = forms.ChoiceField(
+        label=_("Organised by"), required=False, choices=[("", _("District and streets")), *SessionLevel.choices]
+    )
 
     def defaults_for_today(self):
         return {"year": str(this_year()), **self.defaults}
@@ -71,8 +75,11 @@ class ReportFilterForm(forms.Form):
         for name in ("date_from", "date_to"):
             day = cleaned.get(name)
             if day and not YEAR_RANGE["min_value"] <= day.year <= YEAR_RANGE["max_value"]:
-                self.add_error(name, _("Choose a date between the years %(min)d and %(max)d.")
-                               % {"min": YEAR_RANGE["min_value"], "max": YEAR_RANGE["max_value"]})
+                self.add_error(
+                    name,
+                    _("Choose a date between the years %(min)d and %(max)d.")
+                    % {"min": YEAR_RANGE["min_value"], "max": YEAR_RANGE["max_value"]},
+                )
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The end date is before the start date."))
@@ -81,9 +88,13 @@ class ReportFilterForm(forms.Form):
     def filters(self):
         data = self.cleaned_data
         return ReportFilters(
-            year=data.get("year"), date_from=data.get("date_from"), date_to=data.get("date_to"),
-            role=data.get("role") or "", street_id=data["street"].pk if data.get("street") else None,
-            topic_id=data["topic"].pk if data.get("topic") else None, level=data.get("level") or "",
+            year=data.get("year"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            role=data.get("role") or "",
+            street_id=data["street"].pk if data.get("street") else None,
+            topic_id=data["topic"].pk if data.get("topic") else None,
+            level=data.get("level") or "",
         )
 
 
@@ -91,7 +102,8 @@ class PersonTimesForm(ReportFilterForm):
     defaults = {"group_by": "month"}
     field_order = ["group_by", *ReportFilterForm.field_order]
     group_by = forms.ChoiceField(
-        label=_("Group by"), required=False,
+        label=_("Group by"),
+        required=False,
         choices=[(key, grouping.label) for key, grouping in GROUPINGS.items()],
     )
 

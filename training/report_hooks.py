@@ -62,7 +62,13 @@ if SUBMENU_HOOK:
     for _index in range(len(MENU)):
         hooks.register(SUBMENU_HOOK, lambda index=_index: menu_items()[index])
 else:
+
     @hooks.register("register_admin_menu_item")
     def register_reports_menu():
-        return SubmenuMenuItem(_("Training reports"), Menu(items=menu_items()), name="training-reports",
-                               icon_name="table", order=TrainingGroup.menu_order + 1)
+        return SubmenuMenuItem(
+            _("Training reports"),
+            Menu(items=menu_items()),
+            name="training-reports",
+            icon_name="table",
+            order=TrainingGroup.menu_order + 1,
+        )

@@ -77,13 +77,27 @@ def _marker(record):
 def history_table(history, caption):
     return Table(
         caption=caption,
-        headings=[gettext("Starts at"), gettext("Session"), gettext("Topic"), gettext("Session status"),
-                  gettext("Attendance"), gettext("Remarks"), gettext("Marked by"), gettext("Marked at")],
+        headings=[
+            gettext("Starts at"),
+            gettext("Session"),
+            gettext("Topic"),
+            gettext("Session status"),
+            gettext("Attendance"),
+            gettext("Remarks"),
+            gettext("Marked by"),
+            gettext("Marked at"),
+        ],
         rows=[
-            [Cell(record.session.starts_at), Cell(record.session.title, session_url(record.session)),
-             Cell(record.session.topic.name), Cell(record.session.get_status_display()),
-             Cell(record.get_status_display()), Cell(record.remarks), Cell(_marker(record)),
-             Cell(record.marked_at)]
+            [
+                Cell(record.session.starts_at),
+                Cell(record.session.title, session_url(record.session)),
+                Cell(record.session.topic.name),
+                Cell(record.session.get_status_display()),
+                Cell(record.get_status_display()),
+                Cell(record.remarks),
+                Cell(_marker(record)),
+                Cell(record.marked_at),
+            ]
             for record in history.records
         ],
     )
@@ -92,14 +106,33 @@ def history_table(history, caption):
 def absentee_table(result, caption):
     return Table(
         caption=caption,
-        headings=[gettext("Starts at"), gettext("Session"), gettext("Topic"), gettext("Name"), gettext("Role"),
-                  gettext("Street"), gettext("Community"), gettext("Organisation"), gettext("Mobile number"),
-                  gettext("Attendance"), gettext("Remarks")],
+        headings=[
+            gettext("Starts at"),
+            gettext("Session"),
+            gettext("Topic"),
+            gettext("Name"),
+            gettext("Role"),
+            gettext("Street"),
+            gettext("Community"),
+            gettext("Organisation"),
+            gettext("Mobile number"),
+            gettext("Attendance"),
+            gettext("Remarks"),
+        ],
         rows=[
-            [Cell(row.session.starts_at), Cell(row.session.title, session_url(row.session)),
-             Cell(row.session.topic.name), Cell(row.name, history_url(row.trainee_id)), Cell(row.role_label),
-             Cell(row.street), Cell(row.community), Cell(row.organisation), Cell(row.mobile),
-             Cell(row.status_label), Cell(row.remarks)]
+            [
+                Cell(row.session.starts_at),
+                Cell(row.session.title, session_url(row.session)),
+                Cell(row.session.topic.name),
+                Cell(row.name, history_url(row.trainee_id)),
+                Cell(row.role_label),
+                Cell(row.street),
+                Cell(row.community),
+                Cell(row.organisation),
+                Cell(row.mobile),
+                Cell(row.status_label),
+                Cell(row.remarks),
+            ]
             for row in result.rows
         ],
     )
@@ -108,12 +141,25 @@ def absentee_table(result, caption):
 def compliance_table(result, caption):
     return Table(
         caption=caption,
-        headings=[gettext("Name"), gettext("Role"), gettext("Street"), gettext("Community"),
-                  gettext("Organisation"), gettext("Mobile number"), gettext("Sessions attended")],
+        headings=[
+            gettext("Name"),
+            gettext("Role"),
+            gettext("Street"),
+            gettext("Community"),
+            gettext("Organisation"),
+            gettext("Mobile number"),
+            gettext("Sessions attended"),
+        ],
         rows=[
-            [Cell(trainee.name, history_url(trainee.pk)), Cell(trainee.get_role_display()),
-             Cell(trainee.street.name), Cell(trainee.community.name if trainee.community else ""),
-             Cell(trainee.organisation), Cell(trainee.mobile), Cell(trainee.attended)]
+            [
+                Cell(trainee.name, history_url(trainee.pk)),
+                Cell(trainee.get_role_display()),
+                Cell(trainee.street.name),
+                Cell(trainee.community.name if trainee.community else ""),
+                Cell(trainee.organisation),
+                Cell(trainee.mobile),
+                Cell(trainee.attended),
+            ]
             for trainee in result.rows
         ],
     )

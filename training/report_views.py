@@ -13,7 +13,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -114,9 +115,14 @@ class ReportView(WagtailAdminTemplateMixin, View):
         export_query["format"] = "xlsx"
         page = self.page_of(table)
         context = self.get_context_data(
-            form=form, result=result, table=table, page=page,
+            form=form,
+            result=result,
+            table=table,
+            page=page,
             rows=page.object_list if page else (table.rows if table else []),
-            export_url=f"?{export_query.urlencode()}", tabs=report_links(request.user), current=self.name,
+            export_url=f"?{export_query.urlencode()}",
+            tabs=report_links(request.user),
+            current=self.name,
         )
         return self.render_to_response(context, status=400 if table is None else 200)
 
@@ -172,13 +178,18 @@ class ComplianceView(ReportView):
 
     def run(self, form):
         street = form.cleaned_data.get("street")
-        return reports.compliance(self.request.user, form.cleaned_data["year"], form.cleaned_data.get("role") or "",
-                                  street.pk if street else None)
+        return reports.compliance(
+            self.request.user,
+            form.cleaned_data["year"],
+            form.cleaned_data.get("role") or "",
+            street.pk if street else None,
+        )
 
     def table(self, result):
         return report_tables.compliance_table(
-            result, gettext("Trainees who attended fewer than %(n)d held sessions in %(year)d")
-            % {"n": result.required, "year": result.year}
+            result,
+            gettext("Trainees who attended fewer than %(n)d held sessions in %(year)d")
+            % {"n": result.required, "year": result.year},
         )
 
     def get_context_data(self, **kwargs):
@@ -204,10 +215,14 @@ class TraineeSearchView(ReportView):
             digits = normalise_mobile(query)
             if digits.isdigit() and len(digits) >= 3:
                 condition |= Q(mobile__contains=digits)
-            found = visible_trainees(Trainee.objects.filter(condition), request.user).select_related(
-                "street", "community").order_by("name", "pk")[:SEARCH_LIMIT]
-        context = self.get_context_data(query=query, found=found, tabs=report_links(request.user),
-                                        current=self.name, limit=SEARCH_LIMIT)
+            found = (
+                visible_trainees(Trainee.objects.filter(condition), request.user)
+                .select_related("street", "community")
+                .order_by("name", "pk")[:SEARCH_LIMIT]
+            )
+        context = self.get_context_data(
+            query=query, found=found, tabs=report_links(request.user), current=self.name, limit=SEARCH_LIMIT
+        )
         return self.render_to_response(context)
 
 
@@ -232,8 +247,12 @@ class TraineeHistoryView(ReportView):
 
     def about(self, form):
         trainee = self.trainee
-        return [(gettext("Name"), trainee.name), (gettext("Role"), trainee.get_role_display()),
-                (gettext("Street"), trainee.street.name), (gettext("Organisation"), trainee.organisation)]
+        return [
+            (gettext("Name"), trainee.name),
+            (gettext("Role"), trainee.get_role_display()),
+            (gettext("Street"), trainee.street.name),
+            (gettext("Organisation"), trainee.organisation),
+        ]
 
     def run(self, form):
         return reports.trainee_history(self.request.user, self.trainee)

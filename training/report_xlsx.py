@@ -19,9 +19,12 @@ from portal.exports import local_naive, sheet_title
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
 def _write_row(sheet, cells, bold=False):
-    sheet.append([local_naive(cell.value) if isinstance(cell.value, datetime.datetime) else cell.value
-                  for cell in cells])
+    sheet.append(
+        [local_naive(cell.value) if isinstance(cell.value, datetime.datetime) else cell.value for cell in cells]
+    )
     for written, cell in zip(sheet[sheet.max_row], cells):
         if isinstance(cell.value, datetime.datetime):
             written.number_format = TIME_FORMAT

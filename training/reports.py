@@ -35,18 +35,43 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, CharField, Count, DateTimeField, Exists, F, IntegerField, OuterRef
-from django.db.models import Subquery, Value
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portal.exports import LOCAL_TZ
 
-from .models import ATTENDED, Attendance, AttendanceStatus, SessionStatus, Trainee, TraineeRole
-from .models import TrainingSession, TrainingSettings
-from .permissions import is_district, is_street_officer, is_trainer, visible_attendance, visible_sessions
-from .permissions import visible_trainees
+from .models import (
+    ATTENDED,
+    Attendance,
+    AttendanceStatus,
+    SessionStatus,
+    Trainee,
+    TraineeRole,
+    TrainingSession,
+    TrainingSettings,
+)
+from .permissions import (
+    is_district,
+    is_street_officer,
+    is_trainer,
+    visible_attendance,
+    visible_sessions,
+    visible_trainees,
+)
 from .services import audience_filter
 
 # SQLite allows at most 500 SELECTs in one UNION; stay well below.
@@ -54,6 +79,7 @@ UNION_CHUNK = 200
 
 
 # --- who may see the reports ---------------------------------------------------
+
 
 def can_view_reports(user):
     """Person-times, trainee history and absentees."""
@@ -64,12 +90,15 @@ def can_view_reports(user):
 
 def can_view_compliance(user):
     """Who has not been trained enough: the district and the streets."""
-    return user.has_perm("training.view_trainee") and user.has_perm("training.view_attendance") and (
-        is_district(user) or is_street_officer(user)
+    return (
+        user.has_perm("training.view_trainee")
+        and user.has_perm("training.view_attendance")
+        and (is_district(user) or is_street_officer(user))
     )
 
 
 # --- filters -------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ReportFilters:
@@ -146,6 +175,7 @@ def attended_records(user, filters):
 
 # --- person-times --------------------------------------------------------------
 
+
 def _period_label(kind):
     def label(row):
         local = timezone.localtime(row["key"], LOCAL_TZ)
@@ -154,6 +184,7 @@ def _period_label(kind):
         if kind == "quarter":
             return gettext("%(year)d Q%(quarter)d") % {"year": local.year, "quarter": (local.month - 1) // 3 + 1}
         return str(local.year)
+
     return label
 
 
@@ -181,12 +212,16 @@ GROUPINGS = {
     "year": Grouping(_("Year"), _truncated(TruncYear), _period_label("year")),
     "role": Grouping(_("Role"), F("trainee__role"), lambda row: _role_label(row["key"])),
     "street": Grouping(
-        _("Street"), F("trainee__street_id"), lambda row: row["trainee__street__name"],
+        _("Street"),
+        F("trainee__street_id"),
+        lambda row: row["trainee__street__name"],
         columns=("trainee__street__name", "trainee__street__sort_order", "trainee__street__code"),
         order=("trainee__street__sort_order", "trainee__street__code"),
     ),
     "topic": Grouping(
-        _("Topic"), F("session__topic_id"), lambda row: row["session__topic__name"],
+        _("Topic"),
+        F("session__topic_id"),
+        lambda row: row["session__topic__name"],
         columns=("session__topic__name", "session__topic__sort_order"),
         order=("session__topic__sort_order", "session__topic__name"),
     ),
@@ -223,19 +258,33 @@ def person_times(user, filters, group_by="month"):
     grouping = GROUPINGS[group_by]
     records = attended_records(user, filters).order_by()
     grouped = (
-        records.annotate(key=grouping.key).values("key", *grouping.columns)
-        .annotate(**_counts()).order_by(*grouping.order)
+        records.annotate(key=grouping.key)
+        .values("key", *grouping.columns)
+        .annotate(**_counts())
+        .order_by(*grouping.order)
     )
     rows = [CountRow(row["key"], grouping.to_label(row), row["person_times"], row["people"]) for row in grouped]
     totals = records.aggregate(**_counts())
-    unconfirmed = filter_records(visible_attendance(
-        Attendance.objects.filter(status__in=ATTENDED, session__status=SessionStatus.PLANNED,
-                                  session__starts_at__lte=timezone.now()), user), filters).count()
-    return PersonTimes(group_by, str(grouping.label), rows,
-                       CountRow(None, gettext("Total"), totals["person_times"], totals["people"]), unconfirmed)
+    unconfirmed = filter_records(
+        visible_attendance(
+            Attendance.objects.filter(
+                status__in=ATTENDED, session__status=SessionStatus.PLANNED, session__starts_at__lte=timezone.now()
+            ),
+            user,
+        ),
+        filters,
+    ).count()
+    return PersonTimes(
+        group_by,
+        str(grouping.label),
+        rows,
+        CountRow(None, gettext("Total"), totals["person_times"], totals["people"]),
+        unconfirmed,
+    )
 
 
 # --- one trainee's history -----------------------------------------------------
+
 
 @dataclass(frozen=True)
 class History:
@@ -252,8 +301,7 @@ def trainee_history(user, trainee):
         .select_related("session__topic", "session__street", "marked_by")
         .order_by("-session__starts_at", "-session_id")
     )
-    attended = sum(1 for record in records
-                   if record.status in ATTENDED and record.session.status == SessionStatus.HELD)
+    attended = sum(1 for record in records if record.status in ATTENDED and record.session.status == SessionStatus.HELD)
     return History(trainee, records, attended)
 
 
@@ -296,18 +344,38 @@ def _absentee_columns(**expressions):
     """The columns both halves of the absentee union select, in one order.
     All are annotations (named ``a_…``), so that the SELECT lists line up
     whichever model each half starts from."""
-    names = ("session", "trainee", "name", "role", "street", "street_order", "community", "organisation",
-             "mobile", "status", "remarks", "starts_at")
+    names = (
+        "session",
+        "trainee",
+        "name",
+        "role",
+        "street",
+        "street_order",
+        "community",
+        "organisation",
+        "mobile",
+        "status",
+        "remarks",
+        "starts_at",
+    )
     return {f"a_{name}": expressions[name] for name in names}
 
 
 def _marked_absent(user, session_ids, statuses, filters):
     records = visible_attendance(Attendance.objects.filter(session_id__in=session_ids, status__in=statuses), user)
     columns = _absentee_columns(
-        session=F("session_id"), trainee=F("trainee_id"), name=F("trainee__name"), role=F("trainee__role"),
-        street=F("trainee__street__name"), street_order=F("trainee__street__sort_order"),
-        community=F("trainee__community__name"), organisation=F("trainee__organisation"),
-        mobile=F("trainee__mobile"), status=F("status"), remarks=F("remarks"), starts_at=F("session__starts_at"),
+        session=F("session_id"),
+        trainee=F("trainee_id"),
+        name=F("trainee__name"),
+        role=F("trainee__role"),
+        street=F("trainee__street__name"),
+        street_order=F("trainee__street__sort_order"),
+        community=F("trainee__community__name"),
+        organisation=F("trainee__organisation"),
+        mobile=F("trainee__mobile"),
+        status=F("status"),
+        remarks=F("remarks"),
+        starts_at=F("session__starts_at"),
     )
     return filter_trainees(records, filters, "trainee__").annotate(**columns).values(*columns)
 
@@ -318,10 +386,17 @@ def _unmarked_audience(session, trainees, filters):
         ~Exists(Attendance.objects.filter(session_id=session.pk, trainee=OuterRef("pk")))
     )
     columns = _absentee_columns(
-        session=Value(session.pk, output_field=BigIntegerField()), trainee=F("pk"), name=F("name"),
-        role=F("role"), street=F("street__name"), street_order=F("street__sort_order"),
-        community=F("community__name"), organisation=F("organisation"), mobile=F("mobile"),
-        status=Value(NO_RECORD, output_field=CharField()), remarks=Value("", output_field=CharField()),
+        session=Value(session.pk, output_field=BigIntegerField()),
+        trainee=F("pk"),
+        name=F("name"),
+        role=F("role"),
+        street=F("street__name"),
+        street_order=F("street__sort_order"),
+        community=F("community__name"),
+        organisation=F("organisation"),
+        mobile=F("mobile"),
+        status=Value(NO_RECORD, output_field=CharField()),
+        remarks=Value("", output_field=CharField()),
         starts_at=Value(session.starts_at, output_field=DateTimeField()),
     )
     return filter_trainees(unmarked, filters).annotate(**columns).values(*columns)
@@ -335,9 +410,11 @@ def absentees(user, filters, include_excused=False):
     The audience is today's roster (active trainees in the session's
     audience roles, of its street for a street session), as on the sheet.
     One query for the sessions, then one UNION query per 200 sessions."""
-    sessions = filter_sessions(
-        visible_sessions(TrainingSession.objects.filter(status=SessionStatus.HELD), user), filters
-    ).select_related("topic", "street").order_by("-starts_at", "-pk")
+    sessions = (
+        filter_sessions(visible_sessions(TrainingSession.objects.filter(status=SessionStatus.HELD), user), filters)
+        .select_related("topic", "street")
+        .order_by("-starts_at", "-pk")
+    )
     sessions = {session.pk: session for session in sessions}
     statuses = [AttendanceStatus.ABSENT] + ([AttendanceStatus.EXCUSED] if include_excused else [])
     trainees = visible_trainees(Trainee.objects.all(), user)
@@ -345,22 +422,32 @@ def absentees(user, filters, include_excused=False):
     rows = []
     # Chunks follow the sessions' order, so the chunks' rows line up in order too.
     for start in range(0, len(ids), UNION_CHUNK):
-        chunk = ids[start:start + UNION_CHUNK]
+        chunk = ids[start : start + UNION_CHUNK]
         marked = _marked_absent(user, chunk, statuses, filters).order_by()
         unmarked = [_unmarked_audience(sessions[pk], trainees, filters).order_by() for pk in chunk]
         union = marked.union(*unmarked, all=True).order_by(
             "-a_starts_at", "-a_session", "a_street_order", "a_name", "a_trainee"
         )
         rows += [
-            AbsenteeRow(sessions[row["a_session"]], row["a_trainee"], row["a_name"], row["a_role"],
-                        row["a_street"], row["a_community"] or "", row["a_organisation"], row["a_mobile"],
-                        row["a_status"], row["a_remarks"])
+            AbsenteeRow(
+                sessions[row["a_session"]],
+                row["a_trainee"],
+                row["a_name"],
+                row["a_role"],
+                row["a_street"],
+                row["a_community"] or "",
+                row["a_organisation"],
+                row["a_mobile"],
+                row["a_status"],
+                row["a_remarks"],
+            )
             for row in union
         ]
     return Absentees(rows, len(sessions))
 
 
 # --- compliance ----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Compliance:
@@ -382,13 +469,26 @@ def compliance(user, year, role="", street_id=None, required=None):
     start, end = year_bounds(year)
     scope = ReportFilters(role=role, street_id=street_id)
     trainees = filter_trainees(visible_trainees(Trainee.objects.filter(active=True), user), scope)
-    counted = visible_attendance(Attendance.objects.filter(
-        trainee=OuterRef("pk"), status__in=ATTENDED, session__status=SessionStatus.HELD,
-        session__starts_at__gte=start, session__starts_at__lt=end,
-    ), user).order_by().values("trainee").annotate(n=Count("pk")).values("n")
+    counted = (
+        visible_attendance(
+            Attendance.objects.filter(
+                trainee=OuterRef("pk"),
+                status__in=ATTENDED,
+                session__status=SessionStatus.HELD,
+                session__starts_at__gte=start,
+                session__starts_at__lt=end,
+            ),
+            user,
+        )
+        .order_by()
+        .values("trainee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     annotated = trainees.annotate(attended=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)))
     rows = list(
-        annotated.filter(attended__lt=required).select_related("street", "community")
+        annotated.filter(attended__lt=required)
+        .select_related("street", "community")
         .order_by("attended", "street__sort_order", "street__code", "name", "pk")
     )
     return Compliance(year, required, rows, trainees.count())

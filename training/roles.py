@@ -19,24 +19,35 @@ STREET_OFFICER = "街道纳管员"
 
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 VIEW_ALL = [
-    "training.view_trainee", "training.view_topic", "training.view_trainingsession",
-    "training.view_attendance", "training.view_checkinrequest",
+    "training.view_trainee",
+    "training.view_topic",
+    "training.view_trainingsession",
+    "training.view_attendance",
+    "training.view_checkinrequest",
 ]
 
 # Permissions this app manages in each group. For the groups of other apps,
 # only these are added or removed: their other permissions are left alone.
 ROLE_PERMISSIONS = {
     TRAINER: [
-        ACCESS_ADMIN, *VIEW_ALL,
-        "training.add_trainee", "training.change_trainee",
-        "training.add_trainingsession", "training.change_trainingsession",
-        "training.add_attendance", "training.change_attendance",
+        ACCESS_ADMIN,
+        *VIEW_ALL,
+        "training.add_trainee",
+        "training.change_trainee",
+        "training.add_trainingsession",
+        "training.change_trainingsession",
+        "training.add_attendance",
+        "training.change_attendance",
         "training.change_checkinrequest",
     ],
     DISTRICT_ADMIN: [
-        ACCESS_ADMIN, *VIEW_ALL,
-        *(f"training.{action}_{model}" for action in ("add", "change", "delete")
-          for model in ("trainee", "topic", "trainingsession", "attendance", "checkinrequest")),
+        ACCESS_ADMIN,
+        *VIEW_ALL,
+        *(
+            f"training.{action}_{model}"
+            for action in ("add", "change", "delete")
+            for model in ("trainee", "topic", "trainingsession", "attendance", "checkinrequest")
+        ),
         "training.change_trainingsettings",
     ],
     STREET_OFFICER: [ACCESS_ADMIN, *VIEW_ALL],

@@ -71,13 +71,21 @@ def mark_attendance(session, marks, by, source=AttendanceSource.SHEET):
     with transaction.atomic():
         stored = {
             row["trainee_id"]: Mark(row["status"], row["remarks"])
-            for row in Attendance.objects.filter(session=session, trainee_id__in=list(marks))
-            .values("trainee_id", "status", "remarks")
+            for row in Attendance.objects.filter(session=session, trainee_id__in=list(marks)).values(
+                "trainee_id", "status", "remarks"
+            )
         }
         now = timezone.now()
         changed = [
-            Attendance(session=session, trainee_id=trainee_id, status=mark.status, remarks=mark.remarks,
-                       marked_by=by, marked_at=now, source=source)
+            Attendance(
+                session=session,
+                trainee_id=trainee_id,
+                status=mark.status,
+                remarks=mark.remarks,
+                marked_by=by,
+                marked_at=now,
+                source=source,
+            )
             for trainee_id, mark in marks.items()
             if stored.get(trainee_id) != mark
         ]
@@ -98,7 +106,8 @@ def add_walk_in(session, trainee, by):
     Returns the record and whether it was created; an existing mark is kept."""
     _check_open(session)
     record, created = Attendance.objects.get_or_create(
-        session=session, trainee=trainee,
+        session=session,
+        trainee=trainee,
         defaults={"status": AttendanceStatus.PRESENT, "marked_by": by, "source": AttendanceSource.WALK_IN},
     )
     return record, created
@@ -122,7 +131,7 @@ def create_trainee(data):
             return Trainee.objects.create(**values)
     except IntegrityError:
         # Someone added the same number between the check and the insert.
-        raise TraineeRefused({"mobile": str(Trainee._meta.get_field("mobile").error_messages["unique"])})
+        raise TraineeRefused({"mobile": str(Trainee._meta.get_field("mobile").error_messages["unique"])}) from None
 
 
 def add_new_walk_in(session, data, by):

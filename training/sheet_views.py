@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -34,10 +35,14 @@ def forbidden(request, message=None):
     """A 403 in the admin's frame (Wagtail would turn PermissionDenied into a
     redirect to the dashboard, hiding the refusal)."""
     return TemplateResponse(
-        request, "training/admin/forbidden.html",
-        {"page_title": gettext("Not allowed"), "header_title": gettext("Not allowed"),
-         "message": message or gettext("Only the trainers of a session and the district administrators may "
-                                       "take its attendance.")},
+        request,
+        "training/admin/forbidden.html",
+        {
+            "page_title": gettext("Not allowed"),
+            "header_title": gettext("Not allowed"),
+            "message": message
+            or gettext("Only the trainers of a session and the district administrators may take its attendance."),
+        },
         status=403,
     )
 
@@ -113,18 +118,28 @@ class SheetView(WagtailAdminTemplateMixin, View):
         query = request.POST.get("q", "").strip()
         if action == "mark_all":
             submission = read_submission(self.session, request.POST, mark_all=True)
-            messages.info(request, gettext("Everyone is marked present on this page. Change the exceptions, "
-                                           "then save."))
+            messages.info(
+                request, gettext("Everyone is marked present on this page. Change the exceptions, then save.")
+            )
             return self.render(submission.rows, query=query, form=WalkInTraineeForm.keeping(request.POST))
         submission = read_submission(self.session, request.POST)
         if not submission.ok:
-            return self.render(submission.rows, query=query, form=WalkInTraineeForm.keeping(request.POST),
-                               errors=submission.errors, status=400)
+            return self.render(
+                submission.rows,
+                query=query,
+                form=WalkInTraineeForm.keeping(request.POST),
+                errors=submission.errors,
+                status=400,
+            )
         new_form = WalkInTraineeForm(request.POST) if action == "add_new" else None
         if new_form is not None and not new_form.is_valid():
-            return self.render(submission.rows, query=query, form=new_form,
-                               errors=[gettext("The new trainee could not be added: see the errors below. "
-                                               "Nothing was saved.")], status=400)
+            return self.render(
+                submission.rows,
+                query=query,
+                form=new_form,
+                errors=[gettext("The new trainee could not be added: see the errors below. Nothing was saved.")],
+                status=400,
+            )
         try:
             with transaction.atomic():
                 changed = services.mark_attendance(self.session, submission.marks, request.user)
@@ -149,8 +164,7 @@ class SheetView(WagtailAdminTemplateMixin, View):
         user = self.request.user
         if action == "add_new":
             services.add_new_walk_in(self.session, new_form.trainee_data(), user)
-            return gettext("%(name)s added to the roster and marked present.") % {
-                "name": new_form.cleaned_data["name"]}
+            return gettext("%(name)s added to the roster and marked present.") % {"name": new_form.cleaned_data["name"]}
         if action.startswith("add-") and action[4:].isdigit():
             trainee = get_object_or_404(visible_trainees(Trainee.objects.all(), user), pk=int(action[4:]))
             _record, created = services.add_walk_in(self.session, trainee, user)

@@ -51,7 +51,8 @@ def check_trainee(data, *, mobile_taken=mobile_on_roster):
         street = data.get("street")
         if community is not None and street is not None and community.street_id != street.pk:
             errors["community"] = gettext("The community %(community)s is not in %(street)s.") % {
-                "community": community.name, "street": street.name,
+                "community": community.name,
+                "street": street.name,
             }
     if "mobile" in data:
         values["mobile"] = mobile = normalise_mobile(data["mobile"])

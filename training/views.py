@@ -98,9 +98,16 @@ def checkin_session(request, code):
     if session is None:
         return _not_found(request, code)
     refusal = checkin.window_refusal(session, now)
-    return _page(request, "training/checkin/session.html", session, status=400 if form.errors else 200,
-                 form=form, refusal=refusal and checkin.refusal_message(session, refusal),
-                 opens_at=checkin.opens_at(session), late_after=checkin.late_after(session))
+    return _page(
+        request,
+        "training/checkin/session.html",
+        session,
+        status=400 if form.errors else 200,
+        form=form,
+        refusal=refusal and checkin.refusal_message(session, refusal),
+        opens_at=checkin.opens_at(session),
+        late_after=checkin.late_after(session),
+    )
 
 
 def _result(request, result, now, join_form=None, status=200):
@@ -112,8 +119,13 @@ def _result(request, result, now, join_form=None, status=200):
     if result.outcome == Outcome.UNKNOWN and join_form is None:
         join_form = JoinRequestForm(initial={"mobile": result.mobile}, auto_id="id_join_%s")
     return _page(
-        request, "training/checkin/result.html", session, status=status,
-        outcome=result.outcome.value, refusal=refusal, record=record,
+        request,
+        "training/checkin/result.html",
+        session,
+        status=status,
+        outcome=result.outcome.value,
+        refusal=refusal,
+        record=record,
         attended=record is not None and record.status in ATTENDED,
         name=checkin.masked_name(record.trainee.name) if record else "",
         join_form=join_form,
@@ -140,7 +152,12 @@ def checkin_request(request, code):
             for field, message in refusal.errors.items():
                 form.add_error(None if field == "__all__" or field not in form.fields else field, message)
         else:
-            return _page(request, "training/checkin/requested.html", session, created=created,
-                         name=checkin.masked_name(join.name))
+            return _page(
+                request,
+                "training/checkin/requested.html",
+                session,
+                created=created,
+                name=checkin.masked_name(join.name),
+            )
     unknown = checkin.CheckinResult(Outcome.UNKNOWN, session)
     return _result(request, unknown, now, join_form=form, status=400)

@@ -16,7 +16,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
@@ -35,10 +36,26 @@ from portal.exports import LocalSpreadsheetExportMixin, local_text
 from portal.models import Community, Street
 
 from .forms import COLUMN_LABELS, TraineeAdminForm, TrainingSessionForm
-from .models import ATTENDED, Attendance, SessionLevel, SessionStatus, Topic, Trainee, TraineeRole
-from .models import TrainingSession, TrainingSettings
-from .permissions import can_mark_attendance, editable_sessions, is_district, visible_attendance, visible_sessions
-from .permissions import visible_street_ids, visible_trainees
+from .models import (
+    ATTENDED,
+    Attendance,
+    SessionLevel,
+    SessionStatus,
+    Topic,
+    Trainee,
+    TraineeRole,
+    TrainingSession,
+    TrainingSettings,
+)
+from .permissions import (
+    can_mark_attendance,
+    editable_sessions,
+    is_district,
+    visible_attendance,
+    visible_sessions,
+    visible_street_ids,
+    visible_trainees,
+)
 
 
 def _streets_for(request):
@@ -51,6 +68,7 @@ def _communities_for(request):
 
 
 # --- the roster --------------------------------------------------------------
+
 
 class TraineeFilterSet(WagtailFilterSet):
     role = django_filters.ChoiceFilter(label=_("role"), choices=TraineeRole.choices)
@@ -81,8 +99,10 @@ class TraineeIndexView(LocalSpreadsheetExportMixin, generic.IndexView):
     def header_buttons(self):
         buttons = super().header_buttons
         if self.request.user.has_perm("training.add_trainee"):
-            buttons = [*buttons, HeaderButton(_("Import from a sheet"), url=reverse("training:import"),
-                                              icon_name="upload")]
+            buttons = [
+                *buttons,
+                HeaderButton(_("Import from a sheet"), url=reverse("training:import"), icon_name="upload"),
+            ]
         return buttons
 
 
@@ -98,9 +118,11 @@ class TraineeDeleteView(ScopedObjectMixin, generic.DeleteView):
 
     def post(self, request, *args, **kwargs):
         if Attendance.objects.filter(trainee=self.object).exists():
-            messages.error(request, gettext(
-                "%(name)s has attendance records, which the reports need. Untick “active” instead of deleting."
-            ) % {"name": self.object.name})
+            messages.error(
+                request,
+                gettext("%(name)s has attendance records, which the reports need. Untick “active” instead of deleting.")
+                % {"name": self.object.name},
+            )
             return redirect(reverse("trainees:edit", args=[self.object.pk]))
         return super().post(request, *args, **kwargs)
 
@@ -138,13 +160,24 @@ class TraineeViewSet(ModelViewSet):
     ordering = ["street__sort_order", "name", "pk"]
     list_per_page = 50
     list_display = [
-        "name", "role",
+        "name",
+        "role",
         Column("street", label=_("street"), accessor="street.name", sort_key="street__sort_order"),
         Column("community", label=_("community"), accessor="community_name"),
-        "organisation", "mobile", ValueColumn("active", label=_("active")),
+        "organisation",
+        "mobile",
+        ValueColumn("active", label=_("active")),
     ]
-    list_export = ["name", "get_role_display", "street.name", "community_name", "organisation", "mobile",
-                   "active", "created_at"]
+    list_export = [
+        "name",
+        "get_role_display",
+        "street.name",
+        "community_name",
+        "organisation",
+        "mobile",
+        "active",
+        "created_at",
+    ]
     export_headings = {
         "name": COLUMN_LABELS["name"],
         "get_role_display": COLUMN_LABELS["role"],
@@ -159,10 +192,14 @@ class TraineeViewSet(ModelViewSet):
 
 # --- sessions ----------------------------------------------------------------
 
+
 def _attended_count():
     counted = (
         Attendance.objects.filter(session=OuterRef("pk"), status__in=ATTENDED)
-        .order_by().values("session").annotate(n=Count("pk")).values("n")
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
@@ -170,8 +207,10 @@ def _attended_count():
 def annotate_sessions(queryset, user):
     """Topic and street joined, the person-times counted, and whether the
     user may take the session's attendance: a fixed number of queries per page."""
-    mine = Value(True) if is_district(user) else Exists(
-        TrainingSession.trainers.through.objects.filter(trainingsession_id=OuterRef("pk"), user_id=user.pk)
+    mine = (
+        Value(True)
+        if is_district(user)
+        else Exists(TrainingSession.trainers.through.objects.filter(trainingsession_id=OuterRef("pk"), user_id=user.pk))
     )
     return queryset.select_related("topic", "street").annotate(attended_count=_attended_count(), is_mine=mine)
 
@@ -185,8 +224,7 @@ class SessionFilterSet(WagtailFilterSet):
     topic = django_filters.ModelChoiceFilter(label=_("topic"), queryset=Topic.objects.all())
     level = django_filters.ChoiceFilter(label=_("organised by"), choices=SessionLevel.choices)
     street = django_filters.ModelChoiceFilter(label=_("street"), queryset=Street.objects.all())
-    audience_roles__code = django_filters.ChoiceFilter(label=_("audience"), choices=TraineeRole.choices,
-                                                       distinct=True)
+    audience_roles__code = django_filters.ChoiceFilter(label=_("audience"), choices=TraineeRole.choices, distinct=True)
     starts_at = django_filters.DateFromToRangeFilter(label=_("date"), widget=DateRangePickerWidget)
 
     class Meta:
@@ -204,8 +242,7 @@ class SessionIndexView(LocalSpreadsheetExportMixin, generic.IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if instance.is_mine and self.request.user.has_perm("training.change_attendance"):
-            buttons.insert(0, MenuItem(_("Attendance sheet"), url=sheet_url(instance), icon_name="tasks",
-                                       priority=5))
+            buttons.insert(0, MenuItem(_("Attendance sheet"), url=sheet_url(instance), icon_name="tasks", priority=5))
         return buttons
 
 
@@ -273,9 +310,11 @@ class SessionInspectView(ScopedObjectMixin, generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         session, user = self.object, self.request.user
-        records = visible_attendance(Attendance.objects.filter(session=session), user).select_related(
-            "trainee__street", "trainee__community", "marked_by"
-        ).order_by("trainee__street__sort_order", "trainee__name")
+        records = (
+            visible_attendance(Attendance.objects.filter(session=session), user)
+            .select_related("trainee__street", "trainee__community", "marked_by")
+            .order_by("trainee__street__sort_order", "trainee__name")
+        )
         counts = dict(records.order_by().values_list("status").annotate(n=Count("pk")))
         context.update(
             records=records,
@@ -285,7 +324,8 @@ class SessionInspectView(ScopedObjectMixin, generic.InspectView):
             sheet_url=sheet_url(session),
             materials=session.materials.all(),
             session_actions=[
-                button for hook in hooks.get_hooks("register_training_session_actions")
+                button
+                for hook in hooks.get_hooks("register_training_session_actions")
                 for button in (hook(self.request, session) or [])
             ],
         )
@@ -309,9 +349,23 @@ class TrainingSessionViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     inspect_template_name = "training/admin/session_inspect.html"
-    inspect_view_fields = ["title", "topic", "starts_at", "ends_at", "venue", "level", "street", "audience_roles",
-                           "capacity", "trainers", "status", "checkin_code", "checkin_opens_minutes_before",
-                           "late_after_minutes", "created_by"]
+    inspect_view_fields = [
+        "title",
+        "topic",
+        "starts_at",
+        "ends_at",
+        "venue",
+        "level",
+        "street",
+        "audience_roles",
+        "capacity",
+        "trainers",
+        "status",
+        "checkin_code",
+        "checkin_opens_minutes_before",
+        "late_after_minutes",
+        "created_by",
+    ]
     filterset_class = SessionFilterSet
     search_fields = ["title", "venue", "topic__name"]
     search_backend_name = None
@@ -320,15 +374,28 @@ class TrainingSessionViewSet(ModelViewSet):
     list_display = [
         "title",
         Column("topic", label=_("topic"), accessor="topic.name"),
-        Column("starts_at", label=_("starts at"), accessor=lambda session: local_text(session.starts_at),
-               sort_key="starts_at"),
+        Column(
+            "starts_at",
+            label=_("starts at"),
+            accessor=lambda session: local_text(session.starts_at),
+            sort_key="starts_at",
+        ),
         "venue",
         Column("organiser", label=_("organised by"), accessor="organiser"),
         "status",
         Column("attended_count", label=_("person-times"), sort_key="attended_count"),
     ]
-    list_export = ["title", "topic.name", "starts_at", "ends_at", "venue", "organiser",
-                   "get_status_display", "capacity", "attended_count"]
+    list_export = [
+        "title",
+        "topic.name",
+        "starts_at",
+        "ends_at",
+        "venue",
+        "organiser",
+        "get_status_display",
+        "capacity",
+        "attended_count",
+    ]
     export_headings = {
         "topic.name": _("Topic"),
         "organiser": _("Organised by"),
@@ -336,26 +403,30 @@ class TrainingSessionViewSet(ModelViewSet):
         "attended_count": _("Person-times (present or late)"),
     }
     export_filename = "training-sessions"
-    edit_handler = ObjectList([
-        FieldPanel("title"),
-        # Plain selects rather than snippet choosers: short lists, quicker on a phone.
-        FieldPanel("topic", widget=forms.Select),
-        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
-        FieldPanel("venue"),
-        FieldRowPanel([FieldPanel("level"), FieldPanel("street", widget=forms.Select)]),
-        FieldPanel("audience_roles", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("capacity"),
-        FieldPanel("trainers", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("materials"),
-        FieldPanel("status"),
-        MultiFieldPanel(
-            [FieldPanel("checkin_opens_minutes_before"), FieldPanel("late_after_minutes")],
-            heading=_("Self check-in"),
-        ),
-    ], base_form_class=TrainingSessionForm)
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            # Plain selects rather than snippet choosers: short lists, quicker on a phone.
+            FieldPanel("topic", widget=forms.Select),
+            FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+            FieldPanel("venue"),
+            FieldRowPanel([FieldPanel("level"), FieldPanel("street", widget=forms.Select)]),
+            FieldPanel("audience_roles", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("capacity"),
+            FieldPanel("trainers", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("materials"),
+            FieldPanel("status"),
+            MultiFieldPanel(
+                [FieldPanel("checkin_opens_minutes_before"), FieldPanel("late_after_minutes")],
+                heading=_("Self check-in"),
+            ),
+        ],
+        base_form_class=TrainingSessionForm,
+    )
 
 
 # --- topics and the menu group -------------------------------------------------
+
 
 class TopicViewSet(SnippetViewSet):
     model = Topic

@@ -22,8 +22,6 @@ urlpatterns = [
 def register_training_urls():
     return [path("training/", include((urlpatterns, "training"), namespace="training"))]
 
-from . import report_hooks  # noqa: E402,F401  (the training reports)
 
-
-# The self check-in (poster, requests of unknown numbers) registers its own hooks.
-from . import checkin_hooks  # noqa: E402,F401
+# The self check-in (poster, requests of unknown numbers) and the reports register their own hooks.
+from . import checkin_hooks, report_hooks  # noqa: E402,F401

@@ -29,7 +29,9 @@ SCOPE_SMALL_WORKS = (
     "（四）非住宅类房屋装饰装修工程；",
     "（五）住宅室内装饰装修工程。",
 )
-SCOPE_SPORADIC = "本办法所称零星作业，是指空调、太阳能热水器、智能监控、雨棚、防盗网等非主体工程配套设施设备的安装、维护和拆除作业。"
+SCOPE_SPORADIC = (
+    "本办法所称零星作业，是指空调、太阳能热水器、智能监控、雨棚、防盗网等非主体工程配套设施设备的安装、维护和拆除作业。"
+)
 
 
 def _html(paragraphs):
@@ -42,9 +44,10 @@ def chapter(title, *articles):
     """A chapter block in StreamField's raw form; each article is a string or a list of paragraphs."""
     return {
         "type": "chapter",
-        "value": {"title": title, "articles": [
-            {"type": "item", "id": str(uuid.uuid4()), "value": {"text": _html(a)}} for a in articles
-        ]},
+        "value": {
+            "title": title,
+            "articles": [{"type": "item", "id": str(uuid.uuid4()), "value": {"text": _html(a)}} for a in articles],
+        },
     }
 
 
@@ -57,9 +60,12 @@ CITY_MEASURES_BODY = [
         "总则",
         "为了加强本市小散工程和零星作业的安全生产管理，预防和减少生产安全事故，保障人民群众生命财产安全，"
         "依据《中华人民共和国安全生产法》《建设工程安全生产管理条例》等法律法规，结合本市实际，制定本办法。",
-        ["本办法适用于本市行政区域内小散工程和零星作业的安全生产纳管工作。",
-         "本办法所称小散工程，是指依法无需办理施工许可的限额以下工程，包括：", *SCOPE_SMALL_WORKS,
-         SCOPE_SPORADIC],
+        [
+            "本办法适用于本市行政区域内小散工程和零星作业的安全生产纳管工作。",
+            "本办法所称小散工程，是指依法无需办理施工许可的限额以下工程，包括：",
+            *SCOPE_SMALL_WORKS,
+            SCOPE_SPORADIC,
+        ],
         "小散工程的限额标准按照国家和本省有关规定执行。国家规定工程投资额在30万元以下或者建筑面积在300平方米以下的"
         "建筑工程可以不申请办理施工许可证；省、市另有规定的，从其规定。",
         "小散工程和零星作业安全生产纳管工作坚持属地管理、分级负责、谁主管谁负责的原则，实行专职巡查与群众监督相结合。",
@@ -119,9 +125,12 @@ CITY_MEASURES_BODY = [
 REVISED_DRAFT_BODY = [
     chapter(
         "总则",
-        ["本办法适用于本市行政区域内小散工程和零星作业的安全生产纳管工作。",
-         "本办法所称小散工程，是指依法无需办理施工许可的限额以下工程，包括：", *SCOPE_SMALL_WORKS,
-         SCOPE_SPORADIC],
+        [
+            "本办法适用于本市行政区域内小散工程和零星作业的安全生产纳管工作。",
+            "本办法所称小散工程，是指依法无需办理施工许可的限额以下工程，包括：",
+            *SCOPE_SMALL_WORKS,
+            SCOPE_SPORADIC,
+        ],
         "临时建设工程不适用本办法，依照《厦门市临时建设批后监管工作规程》等有关规定实施监管。",
         "小散工程和零星作业安全生产纳管实行区人民政府负属地责任，镇（街）负监管责任，村（居）民委员会负督促落实责任，"
         "建设单位或者业主、生产经营单位负主体责任。",
@@ -318,9 +327,11 @@ def full_text_pdf(page):
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     text = ParagraphStyle("text", fontName="STSong-Light", fontSize=10.5, leading=17, wordWrap="CJK")
     heading = ParagraphStyle("heading", parent=text, fontSize=13, leading=22, alignment=1, spaceBefore=8)
-    story = [Paragraph(escape(page.title), ParagraphStyle("title", parent=heading, fontSize=16, leading=26)),
-             Paragraph(escape(page.document_number), ParagraphStyle("number", parent=text, alignment=1)),
-             Spacer(1, 8)]
+    story = [
+        Paragraph(escape(page.title), ParagraphStyle("title", parent=heading, fontSize=16, leading=26)),
+        Paragraph(escape(page.document_number), ParagraphStyle("number", parent=text, alignment=1)),
+        Spacer(1, 8),
+    ]
     for chapter_item in build_outline(page.body):
         story.append(Paragraph(f"{chapter_item.label}　{escape(chapter_item.title)}", heading))
         for article in chapter_item.articles:
@@ -350,7 +361,11 @@ def ensure_full_text_document(page):
 def load(home):
     report = []
     index, created = ensure_child(
-        home, PolicyIndexPage, "policies", title="政策法规", show_in_menus=True,
+        home,
+        PolicyIndexPage,
+        "policies",
+        title="政策法规",
+        show_in_menus=True,
         intro="<p>小散工程和零星作业安全生产纳管的办法、实施细则和修订情况。每份文件都标明了是否现行有效。</p>",
     )
     if created:
@@ -368,8 +383,7 @@ def load(home):
     for slug in created_slugs:
         page = pages[slug]
         page.relations = [
-            PolicyRelation(target=pages[target], kind=kind)
-            for source, target, kind in RELATIONS if source == slug
+            PolicyRelation(target=pages[target], kind=kind) for source, target, kind in RELATIONS if source == slug
         ]
         if slug == CITY_SLUG:
             page.attachments = [PolicyAttachment(document=ensure_full_text_document(page))]

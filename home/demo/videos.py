@@ -22,12 +22,30 @@ WIDTH, HEIGHT = 640, 360
 
 # (asset name, slug, title, topic, featured, summary)
 VIDEOS = [
-    ("fall", "fall-prevention", "防范高处坠落", VideoTopic.FALL, True,
-     "高处坠落（高坠）是湖里区小散工程和零星作业最主要的事故类型。本片讲解安全带、临边洞口防护和空调外机安装的安全要点。"),
-    ("electricity", "temporary-electricity", "施工临时用电安全", VideoTopic.ELECTROCUTION, True,
-     "装修和小型施工离不开临时用电。本片讲解“一机一闸一漏保”、电线保护和持证电工接线等防触电要点。"),
-    ("fire", "hot-work-fire-safety", "动火作业消防安全", VideoTopic.FIRE, False,
-     "电焊、气割和切割打磨容易引发火灾。本片讲解动火前清理可燃物、配备灭火器和专人监护、收工检查火种等要点。"),
+    (
+        "fall",
+        "fall-prevention",
+        "防范高处坠落",
+        VideoTopic.FALL,
+        True,
+        "高处坠落（高坠）是湖里区小散工程和零星作业最主要的事故类型。本片讲解安全带、临边洞口防护和空调外机安装的安全要点。",
+    ),
+    (
+        "electricity",
+        "temporary-electricity",
+        "施工临时用电安全",
+        VideoTopic.ELECTROCUTION,
+        True,
+        "装修和小型施工离不开临时用电。本片讲解“一机一闸一漏保”、电线保护和持证电工接线等防触电要点。",
+    ),
+    (
+        "fire",
+        "hot-work-fire-safety",
+        "动火作业消防安全",
+        VideoTopic.FIRE,
+        False,
+        "电焊、气割和切割打磨容易引发火灾。本片讲解动火前清理可燃物、配备灭火器和专人监护、收工检查火种等要点。",
+    ),
 ]
 
 
@@ -91,7 +109,11 @@ def _image(title, name):
 def load(home):
     report = []
     index, created = ensure_child(
-        home, VideoIndexPage, "videos", title="安全宣教视频", show_in_menus=True,
+        home,
+        VideoIndexPage,
+        "videos",
+        title="安全宣教视频",
+        show_in_menus=True,
         intro="<p>面向建设单位、施工单位、作业人员和居民的安全宣教短片，均配有中文字幕和文字稿，可按事故类型筛选。</p>",
     )
     if created:
@@ -103,8 +125,16 @@ def load(home):
             report.append(f"Video files added: {title}")
         captions = (ASSETS / f"{name}.vtt").read_text(encoding="utf-8")
         _page, created = ensure_child(
-            index, VideoPage, slug, title=title, topic=topic, summary=summary,
-            video=media, poster=poster, captions=captions, featured=featured,
+            index,
+            VideoPage,
+            slug,
+            title=title,
+            topic=topic,
+            summary=summary,
+            video=media,
+            poster=poster,
+            captions=captions,
+            featured=featured,
         )
         if created:
             report.append(f"Video created: {title}")

@@ -3,175 +3,569 @@
 import django.db.models.deletion
 import django.utils.timezone
 import modelcluster.fields
-import portal.search
 import wagtail.contrib.routable_page.models
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import portal.search
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtaildocs', '0014_alter_document_file_size'),
-        ('wagtailimages', '0027_image_description'),
-        ('wagtailmedia', '0005_alter_media_options'),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtaildocs", "0014_alter_document_file_size"),
+        ("wagtailimages", "0027_image_description"),
+        ("wagtailmedia", "0005_alter_media_options"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
-                ('steps', wagtail.fields.StreamField([('step', 2)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'title', 'max_length': 30}), 1: ('wagtail.blocks.TextBlock', (), {'label': 'text', 'max_length': 300}), 2: ('wagtail.blocks.StructBlock', [[('title', 0), ('text', 1)]], {})}, verbose_name='the four steps')),
-                ('notices_count', models.PositiveSmallIntegerField(default=5, verbose_name='notices shown')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="introduction")),
+                (
+                    "steps",
+                    wagtail.fields.StreamField(
+                        [("step", 2)],
+                        blank=True,
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"label": "title", "max_length": 30}),
+                            1: ("wagtail.blocks.TextBlock", (), {"label": "text", "max_length": 300}),
+                            2: ("wagtail.blocks.StructBlock", [[("title", 0), ("text", 1)]], {}),
+                        },
+                        verbose_name="the four steps",
+                    ),
+                ),
+                ("notices_count", models.PositiveSmallIntegerField(default=5, verbose_name="notices shown")),
             ],
             options={
-                'verbose_name': 'home page',
+                "verbose_name": "home page",
             },
-            bases=(portal.search.CJKSearchMixin, 'wagtailcore.page'),
+            bases=(portal.search.CJKSearchMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='LeafletPage',
+            name="LeafletPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('subtitle', models.CharField(blank=True, max_length=200, verbose_name='subtitle')),
-                ('body', wagtail.fields.StreamField([('heading', 1), ('paragraph', 2), ('list', 7), ('callout', 10)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'heading', 'max_length': 120}), 1: ('wagtail.blocks.StructBlock', [[('text', 0)]], {}), 2: ('wagtail.blocks.TextBlock', (), {'label': 'Paragraph', 'max_length': 1000}), 3: ('wagtail.blocks.CharBlock', (), {'label': 'title', 'max_length': 100, 'required': False}), 4: ('wagtail.blocks.CharBlock', (), {'max_length': 300}), 5: ('wagtail.blocks.ListBlock', (4,), {'label': 'items'}), 6: ('wagtail.blocks.BooleanBlock', (), {'label': 'numbered', 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('title', 3), ('items', 5), ('numbered', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'label': 'title', 'max_length': 120, 'required': False}), 9: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul'], 'label': 'text'}), 10: ('wagtail.blocks.StructBlock', [[('title', 8), ('text', 9)]], {})}, verbose_name='body')),
-                ('qr_caption', models.CharField(blank=True, default='扫码登记小散工程', max_length=100, verbose_name='QR code caption')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("subtitle", models.CharField(blank=True, max_length=200, verbose_name="subtitle")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("heading", 1), ("paragraph", 2), ("list", 7), ("callout", 10)],
+                        blank=True,
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"label": "heading", "max_length": 120}),
+                            1: ("wagtail.blocks.StructBlock", [[("text", 0)]], {}),
+                            2: ("wagtail.blocks.TextBlock", (), {"label": "Paragraph", "max_length": 1000}),
+                            3: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "title", "max_length": 100, "required": False},
+                            ),
+                            4: ("wagtail.blocks.CharBlock", (), {"max_length": 300}),
+                            5: ("wagtail.blocks.ListBlock", (4,), {"label": "items"}),
+                            6: ("wagtail.blocks.BooleanBlock", (), {"label": "numbered", "required": False}),
+                            7: ("wagtail.blocks.StructBlock", [[("title", 3), ("items", 5), ("numbered", 6)]], {}),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "title", "max_length": 120, "required": False},
+                            ),
+                            9: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "link", "document-link", "ol", "ul"], "label": "text"},
+                            ),
+                            10: ("wagtail.blocks.StructBlock", [[("title", 8), ("text", 9)]], {}),
+                        },
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "qr_caption",
+                    models.CharField(
+                        blank=True, default="扫码登记小散工程", max_length=100, verbose_name="QR code caption"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notice leaflet',
+                "verbose_name": "notice leaflet",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, portal.search.CJKSearchMixin, 'wagtailcore.page'),
+            bases=(
+                wagtail.contrib.routable_page.models.RoutablePageMixin,
+                portal.search.CJKSearchMixin,
+                "wagtailcore.page",
+            ),
         ),
         migrations.CreateModel(
-            name='NoticeIndexPage',
+            name="NoticeIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
-                ('per_page', models.PositiveSmallIntegerField(default=10, verbose_name='notices per page')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="introduction")),
+                ("per_page", models.PositiveSmallIntegerField(default=10, verbose_name="notices per page")),
             ],
             options={
-                'verbose_name': 'notice index',
+                "verbose_name": "notice index",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='NoticePage',
+            name="NoticePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('date', models.DateField(default=django.utils.timezone.localdate, verbose_name='date')),
-                ('summary', models.TextField(blank=True, max_length=300, verbose_name='summary')),
-                ('body', wagtail.fields.StreamField([('heading', 1), ('paragraph', 2), ('callout', 5), ('question', 8), ('image', 9), ('document', 10)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'heading', 'max_length': 120}), 1: ('wagtail.blocks.StructBlock', [[('text', 0)]], {}), 2: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul'], 'label': 'Paragraph'}), 3: ('wagtail.blocks.CharBlock', (), {'label': 'title', 'max_length': 120, 'required': False}), 4: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul'], 'label': 'text'}), 5: ('wagtail.blocks.StructBlock', [[('title', 3), ('text', 4)]], {}), 6: ('wagtail.blocks.CharBlock', (), {'label': 'question', 'max_length': 200}), 7: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul'], 'label': 'answer'}), 8: ('wagtail.blocks.StructBlock', [[('question', 6), ('answer', 7)]], {}), 9: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Image'}), 10: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'Document', 'template': 'home/blocks/document.html'})}, verbose_name='body')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("date", models.DateField(default=django.utils.timezone.localdate, verbose_name="date")),
+                ("summary", models.TextField(blank=True, max_length=300, verbose_name="summary")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 1),
+                            ("paragraph", 2),
+                            ("callout", 5),
+                            ("question", 8),
+                            ("image", 9),
+                            ("document", 10),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"label": "heading", "max_length": 120}),
+                            1: ("wagtail.blocks.StructBlock", [[("text", 0)]], {}),
+                            2: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "link", "document-link", "ol", "ul"],
+                                    "label": "Paragraph",
+                                },
+                            ),
+                            3: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "title", "max_length": 120, "required": False},
+                            ),
+                            4: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "link", "document-link", "ol", "ul"], "label": "text"},
+                            ),
+                            5: ("wagtail.blocks.StructBlock", [[("title", 3), ("text", 4)]], {}),
+                            6: ("wagtail.blocks.CharBlock", (), {"label": "question", "max_length": 200}),
+                            7: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "link", "document-link", "ol", "ul"],
+                                    "label": "answer",
+                                },
+                            ),
+                            8: ("wagtail.blocks.StructBlock", [[("question", 6), ("answer", 7)]], {}),
+                            9: ("wagtail.images.blocks.ImageBlock", [], {"label": "Image"}),
+                            10: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "Document", "template": "home/blocks/document.html"},
+                            ),
+                        },
+                        verbose_name="body",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notice',
+                "verbose_name": "notice",
             },
-            bases=(portal.search.CJKSearchMixin, 'wagtailcore.page'),
+            bases=(portal.search.CJKSearchMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='PolicyDocumentPage',
+            name="PolicyDocumentPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('document_number', models.CharField(blank=True, max_length=100, verbose_name='document number')),
-                ('issuing_body', models.CharField(max_length=100, verbose_name='issuing body')),
-                ('issue_date', models.DateField(blank=True, null=True, verbose_name='issue date')),
-                ('effective_date', models.DateField(blank=True, null=True, verbose_name='effective date')),
-                ('expiry_date', models.DateField(blank=True, null=True, verbose_name='expiry date')),
-                ('status', models.CharField(choices=[('in_force', 'In force'), ('expired', 'Expired'), ('draft', 'Draft for comment'), ('under_revision', 'Under revision')], default='in_force', max_length=20, verbose_name='status')),
-                ('status_note', models.CharField(blank=True, help_text='Shown in the banner when the document is not in force.', max_length=200, verbose_name='status note')),
-                ('summary', models.TextField(blank=True, max_length=500, verbose_name='summary')),
-                ('preamble', wagtail.fields.RichTextField(blank=True, verbose_name='preamble')),
-                ('body', wagtail.fields.StreamField([('chapter', 4), ('article', 2), ('section', 6)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'chapter title', 'max_length': 100}), 1: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul'], 'label': 'text'}), 2: ('wagtail.blocks.StructBlock', [[('text', 1)]], {}), 3: ('wagtail.blocks.ListBlock', (2,), {'label': 'articles'}), 4: ('wagtail.blocks.StructBlock', [[('title', 0), ('articles', 3)]], {}), 5: ('wagtail.blocks.CharBlock', (), {'label': 'section title', 'max_length': 100}), 6: ('wagtail.blocks.StructBlock', [[('title', 5), ('text', 1)]], {})}, verbose_name='body')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("document_number", models.CharField(blank=True, max_length=100, verbose_name="document number")),
+                ("issuing_body", models.CharField(max_length=100, verbose_name="issuing body")),
+                ("issue_date", models.DateField(blank=True, null=True, verbose_name="issue date")),
+                ("effective_date", models.DateField(blank=True, null=True, verbose_name="effective date")),
+                ("expiry_date", models.DateField(blank=True, null=True, verbose_name="expiry date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_force", "In force"),
+                            ("expired", "Expired"),
+                            ("draft", "Draft for comment"),
+                            ("under_revision", "Under revision"),
+                        ],
+                        default="in_force",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "status_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown in the banner when the document is not in force.",
+                        max_length=200,
+                        verbose_name="status note",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, max_length=500, verbose_name="summary")),
+                ("preamble", wagtail.fields.RichTextField(blank=True, verbose_name="preamble")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("chapter", 4), ("article", 2), ("section", 6)],
+                        blank=True,
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"label": "chapter title", "max_length": 100}),
+                            1: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "link", "document-link", "ol", "ul"], "label": "text"},
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 1)]], {}),
+                            3: ("wagtail.blocks.ListBlock", (2,), {"label": "articles"}),
+                            4: ("wagtail.blocks.StructBlock", [[("title", 0), ("articles", 3)]], {}),
+                            5: ("wagtail.blocks.CharBlock", (), {"label": "section title", "max_length": 100}),
+                            6: ("wagtail.blocks.StructBlock", [[("title", 5), ("text", 1)]], {}),
+                        },
+                        verbose_name="body",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'policy document',
+                "verbose_name": "policy document",
             },
-            bases=(portal.search.CJKSearchMixin, 'wagtailcore.page'),
+            bases=(portal.search.CJKSearchMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='PolicyIndexPage',
+            name="PolicyIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="introduction")),
             ],
             options={
-                'verbose_name': 'measures index',
+                "verbose_name": "measures index",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='StandardPage',
+            name="StandardPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('summary', models.TextField(blank=True, max_length=300, verbose_name='summary')),
-                ('body', wagtail.fields.StreamField([('heading', 1), ('paragraph', 2), ('callout', 5), ('question', 8), ('image', 9), ('document', 10)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'heading', 'max_length': 120}), 1: ('wagtail.blocks.StructBlock', [[('text', 0)]], {}), 2: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul'], 'label': 'Paragraph'}), 3: ('wagtail.blocks.CharBlock', (), {'label': 'title', 'max_length': 120, 'required': False}), 4: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul'], 'label': 'text'}), 5: ('wagtail.blocks.StructBlock', [[('title', 3), ('text', 4)]], {}), 6: ('wagtail.blocks.CharBlock', (), {'label': 'question', 'max_length': 200}), 7: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul'], 'label': 'answer'}), 8: ('wagtail.blocks.StructBlock', [[('question', 6), ('answer', 7)]], {}), 9: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Image'}), 10: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'Document', 'template': 'home/blocks/document.html'})}, verbose_name='body')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, max_length=300, verbose_name="summary")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 1),
+                            ("paragraph", 2),
+                            ("callout", 5),
+                            ("question", 8),
+                            ("image", 9),
+                            ("document", 10),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"label": "heading", "max_length": 120}),
+                            1: ("wagtail.blocks.StructBlock", [[("text", 0)]], {}),
+                            2: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "link", "document-link", "ol", "ul"],
+                                    "label": "Paragraph",
+                                },
+                            ),
+                            3: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "title", "max_length": 120, "required": False},
+                            ),
+                            4: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "link", "document-link", "ol", "ul"], "label": "text"},
+                            ),
+                            5: ("wagtail.blocks.StructBlock", [[("title", 3), ("text", 4)]], {}),
+                            6: ("wagtail.blocks.CharBlock", (), {"label": "question", "max_length": 200}),
+                            7: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "link", "document-link", "ol", "ul"],
+                                    "label": "answer",
+                                },
+                            ),
+                            8: ("wagtail.blocks.StructBlock", [[("question", 6), ("answer", 7)]], {}),
+                            9: ("wagtail.images.blocks.ImageBlock", [], {"label": "Image"}),
+                            10: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "Document", "template": "home/blocks/document.html"},
+                            ),
+                        },
+                        verbose_name="body",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'standard page',
+                "verbose_name": "standard page",
             },
-            bases=(portal.search.CJKSearchMixin, 'wagtailcore.page'),
+            bases=(portal.search.CJKSearchMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='VideoIndexPage',
+            name="VideoIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="introduction")),
             ],
             options={
-                'verbose_name': 'video index',
+                "verbose_name": "video index",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='PolicyAttachment',
+            name="PolicyAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('title', models.CharField(blank=True, help_text="Leave blank to use the document's title.", max_length=200, verbose_name='title')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wagtaildocs.document', verbose_name='document')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='home.policydocumentpage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="Leave blank to use the document's title.",
+                        max_length=200,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="wagtaildocs.document",
+                        verbose_name="document",
+                    ),
+                ),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="home.policydocumentpage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "attachment",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PolicyRelation',
+            name="PolicyRelation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('kind', models.CharField(choices=[('measure', 'Measure'), ('drafting_explanation', 'Drafting explanation'), ('implementing_rules', 'Implementing rules'), ('revised_draft', 'Revised draft'), ('previous_version', 'Previous version'), ('other', 'Related document')], max_length=30, verbose_name='relation')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations', to='home.policydocumentpage')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='home.policydocumentpage', verbose_name='related document')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("measure", "Measure"),
+                            ("drafting_explanation", "Drafting explanation"),
+                            ("implementing_rules", "Implementing rules"),
+                            ("revised_draft", "Revised draft"),
+                            ("previous_version", "Previous version"),
+                            ("other", "Related document"),
+                        ],
+                        max_length=30,
+                        verbose_name="relation",
+                    ),
+                ),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations",
+                        to="home.policydocumentpage",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="home.policydocumentpage",
+                        verbose_name="related document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'related document',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "related document",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='VideoPage',
+            name="VideoPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('topic', models.CharField(choices=[('fall', 'Falls from height'), ('electrocution', 'Electrocution'), ('fire', 'Fire'), ('struck_by', 'Struck by objects'), ('collapse', 'Collapse'), ('poisoning', 'Poisoning and asphyxiation'), ('other', 'Other')], max_length=20, verbose_name='topic')),
-                ('summary', models.TextField(blank=True, max_length=300, verbose_name='summary')),
-                ('captions', models.TextField(blank=True, help_text='The subtitle track in WebVTT format, starting with the line WEBVTT.', verbose_name='captions (WebVTT)')),
-                ('transcript', wagtail.fields.RichTextField(blank=True, help_text='Leave blank to build the transcript from the captions.', verbose_name='transcript')),
-                ('featured', models.BooleanField(default=False, verbose_name='featured on the home page')),
-                ('poster', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='poster image')),
-                ('video', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtailmedia.media', verbose_name='video file')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "topic",
+                    models.CharField(
+                        choices=[
+                            ("fall", "Falls from height"),
+                            ("electrocution", "Electrocution"),
+                            ("fire", "Fire"),
+                            ("struck_by", "Struck by objects"),
+                            ("collapse", "Collapse"),
+                            ("poisoning", "Poisoning and asphyxiation"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="topic",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, max_length=300, verbose_name="summary")),
+                (
+                    "captions",
+                    models.TextField(
+                        blank=True,
+                        help_text="The subtitle track in WebVTT format, starting with the line WEBVTT.",
+                        verbose_name="captions (WebVTT)",
+                    ),
+                ),
+                (
+                    "transcript",
+                    wagtail.fields.RichTextField(
+                        blank=True,
+                        help_text="Leave blank to build the transcript from the captions.",
+                        verbose_name="transcript",
+                    ),
+                ),
+                ("featured", models.BooleanField(default=False, verbose_name="featured on the home page")),
+                (
+                    "poster",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="poster image",
+                    ),
+                ),
+                (
+                    "video",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="wagtailmedia.media",
+                        verbose_name="video file",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'video',
+                "verbose_name": "video",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, portal.search.CJKSearchMixin, 'wagtailcore.page'),
+            bases=(
+                wagtail.contrib.routable_page.models.RoutablePageMixin,
+                portal.search.CJKSearchMixin,
+                "wagtailcore.page",
+            ),
         ),
     ]

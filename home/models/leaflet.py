@@ -43,9 +43,7 @@ class LeafletBodyBlock(blocks.StreamBlock):
 class LeafletPage(RoutablePageMixin, CJKSearchMixin, Page):
     subtitle = models.CharField(_("subtitle"), max_length=200, blank=True)
     body = StreamField(LeafletBodyBlock(), verbose_name=_("body"), blank=True)
-    qr_caption = models.CharField(
-        _("QR code caption"), max_length=100, blank=True, default="扫码登记小散工程"
-    )
+    qr_caption = models.CharField(_("QR code caption"), max_length=100, blank=True, default="扫码登记小散工程")
 
     content_panels = Page.content_panels + [
         FieldPanel("subtitle"),

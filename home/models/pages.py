@@ -13,7 +13,6 @@ from portal.search import CJKSearchMixin
 
 from .blocks import ContentStreamBlock, stream_plain_text
 
-
 FEATURED_POSTER = "fill-160x90"
 
 
@@ -32,9 +31,7 @@ class HomePage(CJKSearchMixin, Page):
     """The portal's front page: what the scheme is and where to go next."""
 
     intro = RichTextField(_("introduction"), features=["bold", "link"], blank=True)
-    steps = StreamField(
-        [("step", StepBlock())], verbose_name=_("the four steps"), blank=True, max_num=6
-    )
+    steps = StreamField([("step", StepBlock())], verbose_name=_("the four steps"), blank=True, max_num=6)
     notices_count = models.PositiveSmallIntegerField(_("notices shown"), default=5)
 
     content_panels = Page.content_panels + [
@@ -77,7 +74,10 @@ class HomePage(CJKSearchMixin, Page):
             NoticePage.objects.live().public().descendant_of(self).order_by("-date", "-pk")[: self.notices_count]
         )
         context["featured_videos"] = (
-            VideoPage.objects.live().public().descendant_of(self).filter(featured=True)
+            VideoPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .filter(featured=True)
             .select_related("video")
             .prefetch_related(
                 Prefetch("poster", queryset=get_image_model().objects.prefetch_renditions(FEATURED_POSTER))

@@ -188,8 +188,7 @@ def build_outline(body):
         if block.block_type == "chapter":
             chapter = OutlineChapter(next(chapters), block.value["title"])
             chapter.articles = [
-                OutlineArticle(next(articles), article["text"], heading_level=3)
-                for article in block.value["articles"]
+                OutlineArticle(next(articles), article["text"], heading_level=3) for article in block.value["articles"]
             ]
             outline.append(chapter)
         elif block.block_type == "article":
@@ -234,7 +233,14 @@ class PolicyIndexPage(CJKSearchMixin, Page):
     per_page = 10
     # Only what the list shows (and pageurl needs), so a long list stays one query.
     list_fields = (
-        "title", "slug", "url_path", "document_number", "issuing_body", "issue_date", "status", "summary",
+        "title",
+        "slug",
+        "url_path",
+        "document_number",
+        "issuing_body",
+        "issue_date",
+        "status",
+        "summary",
     )
 
     class Meta:
@@ -251,8 +257,7 @@ class PolicyIndexPage(CJKSearchMixin, Page):
         return (
             published.only(*self.list_fields)
             .annotate(
-                not_in_force=Case(When(status=PolicyStatus.IN_FORCE, then=0), default=1,
-                                  output_field=IntegerField())
+                not_in_force=Case(When(status=PolicyStatus.IN_FORCE, then=0), default=1, output_field=IntegerField())
             )
             .order_by("not_in_force", F("issue_date").desc(nulls_last=True), "-pk")
         )
@@ -279,9 +284,7 @@ class PolicyDocumentPage(CJKSearchMixin, Page):
     issue_date = models.DateField(_("issue date"), null=True, blank=True)
     effective_date = models.DateField(_("effective date"), null=True, blank=True)
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=PolicyStatus.choices, default=PolicyStatus.IN_FORCE
-    )
+    status = models.CharField(_("status"), max_length=20, choices=PolicyStatus.choices, default=PolicyStatus.IN_FORCE)
     status_note = models.CharField(
         _("status note"),
         max_length=200,
@@ -363,8 +366,13 @@ class PolicyDocumentPage(CJKSearchMixin, Page):
         from django.utils.html import strip_tags
 
         return " ".join(
-            [self.document_number, self.issuing_body, self.summary, strip_tags(self.preamble),
-             stream_plain_text(self.body)]
+            [
+                self.document_number,
+                self.issuing_body,
+                self.summary,
+                strip_tags(self.preamble),
+                stream_plain_text(self.body),
+            ]
         )
 
 

@@ -189,12 +189,14 @@ class VideoPage(RoutablePageMixin, CJKSearchMixin, Page):
         try:
             cues = webvtt.parse(self.captions)
         except webvtt.WebVTTError as error:
-            raise ValidationError({"captions": str(error)})
+            raise ValidationError({"captions": str(error)}) from error
         if self.duration and cues[-1].end > self.duration + CAPTION_END_TOLERANCE:
-            raise ValidationError({
-                "captions": _("The last caption ends at %(end).1f s, after the video ends (%(duration).1f s).")
-                % {"end": cues[-1].end, "duration": self.duration}
-            })
+            raise ValidationError(
+                {
+                    "captions": _("The last caption ends at %(end).1f s, after the video ends (%(duration).1f s).")
+                    % {"end": cues[-1].end, "duration": self.duration}
+                }
+            )
 
     @path("captions/", name="captions")
     def captions_vtt(self, request):

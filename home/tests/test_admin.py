@@ -14,7 +14,6 @@ from home.models import (
     VideoIndexPage,
     VideoPage,
 )
-
 from portal.models import Street
 
 from .factories import add_page
@@ -101,9 +100,7 @@ def test_settings_are_editable_and_shown_in_the_footer(home_page, admin_client, 
 
 def test_settings_refuse_a_zero_threshold(admin_client):
     url = settings_url(admin_client)
-    response = admin_client.post(
-        url, {"site_name": "x", "threshold_investment_yuan": "0", "threshold_area_m2": "300"}
-    )
+    response = admin_client.post(url, {"site_name": "x", "threshold_investment_yuan": "0", "threshold_area_m2": "300"})
     assert response.status_code == 200
     assert "threshold_investment_yuan" in response.context["form"].errors
 

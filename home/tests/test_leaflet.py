@@ -80,6 +80,7 @@ def make_leaflet(home_page, blocks):
 
 # --- Page rules -------------------------------------------------------------
 
+
 def test_leaflet_lives_only_under_the_home_page_and_has_no_children(home_page):
     assert LeafletPage in HomePage.allowed_subpage_models()
     assert LeafletPage.can_exist_under(home_page)
@@ -95,13 +96,14 @@ def test_only_one_leaflet_can_be_created(home_page):
 
 # --- The page on screen -----------------------------------------------------
 
+
 def test_page_shows_the_blocks_and_links_to_the_pdf(client, leaflet):
     response = client.get("/leaflet/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "小散工程和零星作业安全生产纳管须知" in html
     assert '<h2 class="leaflet-heading">纳管的四个环节</h2>' in html
-    assert "<ol class=\"leaflet-list\">" in html  # the four steps are numbered
+    assert '<ol class="leaflet-list">' in html  # the four steps are numbered
     assert 'class="leaflet-callout" role="note"' in html
     assert 'href="/leaflet/pdf/"' in html
     assert "data-print hidden" in html  # shown by print.js, never an inline handler
@@ -136,6 +138,7 @@ def test_page_queries_are_bounded_and_do_not_grow_with_blocks(client, home_page,
 
 
 # --- The PDF ----------------------------------------------------------------
+
 
 def test_pdf_route_downloads_one_a4_page(client, leaflet):
     response = client.get("/leaflet/pdf/")
@@ -223,6 +226,7 @@ def test_content_disposition_has_an_ascii_fallback():
 
 # --- Demo content -------------------------------------------------------------
 
+
 def test_demo_leaflet_is_created_once_and_never_overwritten(home_page):
     assert leaflet_demo.load(home_page) == ["Leaflet created: 小散工程和零星作业安全生产纳管须知"]
     page = LeafletPage.objects.get()
@@ -240,15 +244,33 @@ def test_demo_leaflet_is_created_once_and_never_overwritten(home_page):
 
 def test_demo_leaflet_covers_the_scheme_and_fits_at_full_size(leaflet):
     text = leaflet.search_body_text()
-    for fact in ["30万元", "300平方米", "临时建设工程", "信息登记", "日常巡查", "执法处置", "完工核销",
-                 "登记回执", "工业厂区、学校、医院", "安全生产责任险", "物业服务企业",
-                 "高坠", "触电", "消防", "物体打击", "坍塌", "中毒", "扫描"]:
+    for fact in [
+        "30万元",
+        "300平方米",
+        "临时建设工程",
+        "信息登记",
+        "日常巡查",
+        "执法处置",
+        "完工核销",
+        "登记回执",
+        "工业厂区、学校、医院",
+        "安全生产责任险",
+        "物业服务企业",
+        "高坠",
+        "触电",
+        "消防",
+        "物体打击",
+        "坍塌",
+        "中毒",
+        "扫描",
+    ]:
         assert fact in text, fact
     # Editors have room to add text before the PDF has to shrink its type.
     assert render_at_size(leaflet, REGISTER_URL, FONT_SIZES[0])[1] == 1
 
 
 # --- In a browser -------------------------------------------------------------
+
 
 @pytest.mark.browser
 def test_print_view_is_one_a4_page_with_the_qr_code(live_server, transactional_db, desktop_page):

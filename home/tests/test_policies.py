@@ -8,8 +8,8 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.documents import get_document_model
 
 from home.demo.policies import chapter, section
@@ -46,10 +46,26 @@ def make_file(title):
 @pytest.mark.parametrize(
     "number, expected",
     [
-        (0, "零"), (1, "一"), (9, "九"), (10, "十"), (12, "十二"), (19, "十九"), (20, "二十"),
-        (21, "二十一"), (99, "九十九"), (100, "一百"), (103, "一百零三"), (110, "一百一十"),
-        (111, "一百一十一"), (1000, "一千"), (1001, "一千零一"), (1010, "一千零一十"),
-        (2024, "二千零二十四"), (10000, "一万"), (10001, "一万零一"), (100010, "十万零一十"),
+        (0, "零"),
+        (1, "一"),
+        (9, "九"),
+        (10, "十"),
+        (12, "十二"),
+        (19, "十九"),
+        (20, "二十"),
+        (21, "二十一"),
+        (99, "九十九"),
+        (100, "一百"),
+        (103, "一百零三"),
+        (110, "一百一十"),
+        (111, "一百一十一"),
+        (1000, "一千"),
+        (1001, "一千零一"),
+        (1010, "一千零一十"),
+        (2024, "二千零二十四"),
+        (10000, "一万"),
+        (10001, "一万零一"),
+        (100010, "十万零一十"),
         (123456, "十二万三千四百五十六"),
     ],
 )
@@ -85,8 +101,11 @@ def test_documents_live_only_under_the_index(home_page, policy_index):
 
 def test_expiry_before_effective_date_is_refused():
     page = PolicyDocumentPage(
-        title="文件", slug="doc", issuing_body="湖里区人民政府",
-        effective_date=datetime.date(2022, 3, 7), expiry_date=datetime.date(2022, 3, 6),
+        title="文件",
+        slug="doc",
+        issuing_body="湖里区人民政府",
+        effective_date=datetime.date(2022, 3, 7),
+        expiry_date=datetime.date(2022, 3, 6),
     )
     with pytest.raises(ValidationError) as error:
         page.clean()
@@ -108,7 +127,8 @@ def test_articles_are_numbered_across_chapters():
     outline = build_outline(PolicyDocumentPage(body=MIXED_BODY).body)
     first, second, loose = outline
     assert [(c.label, c.anchor, c.title) for c in (first, second)] == [
-        ("第一章", "chapter-1", "总则"), ("第二章", "chapter-2", "主体责任"),
+        ("第一章", "chapter-1", "总则"),
+        ("第二章", "chapter-2", "主体责任"),
     ]
     numbered = [*first.articles, *second.articles, loose]
     assert [a.number for a in numbered] == list(range(1, 15))
@@ -122,7 +142,9 @@ def test_sections_are_numbered_on_their_own():
     body = [section("修订背景", "背景。"), chapter("总则", "条文。"), section("主要修订内容", "内容。")]
     outline = build_outline(PolicyDocumentPage(body=body).body)
     assert [(i.kind, i.anchor, i.label) for i in outline] == [
-        ("section", "section-1", "一、"), ("chapter", "chapter-1", "第一章"), ("section", "section-2", "二、"),
+        ("section", "section-1", "一、"),
+        ("chapter", "chapter-1", "第一章"),
+        ("section", "section-2", "二、"),
     ]
 
 
@@ -162,8 +184,12 @@ def test_document_page_lists_attachments_and_related_documents_by_kind(client, p
 
 @pytest.mark.parametrize(
     "status, banner",
-    [(PolicyStatus.IN_FORCE, False), (PolicyStatus.EXPIRED, True), (PolicyStatus.DRAFT, True),
-     (PolicyStatus.UNDER_REVISION, True)],
+    [
+        (PolicyStatus.IN_FORCE, False),
+        (PolicyStatus.EXPIRED, True),
+        (PolicyStatus.DRAFT, True),
+        (PolicyStatus.UNDER_REVISION, True),
+    ],
 )
 def test_banner_only_when_not_in_force(client, policy_index, status, banner):
     note = "本细则有效期已届满，新版正在起草。"
@@ -245,9 +271,14 @@ def count_queries(client, url):
 def test_index_queries_do_not_grow(client, policy_index, django_assert_max_num_queries, monkeypatch, size):
     monkeypatch.setattr(PolicyIndexPage, "per_page", 50)  # every document on one page
     for i in range(size):
-        add_document(policy_index, f"doc-{i}", document_number=f"厦府办规〔2021〕{i}号",
-                     issue_date=datetime.date(2021, 1, 1) + datetime.timedelta(days=i),
-                     issuing_body=f"发文机关{i % 4}", summary="摘要")
+        add_document(
+            policy_index,
+            f"doc-{i}",
+            document_number=f"厦府办规〔2021〕{i}号",
+            issue_date=datetime.date(2021, 1, 1) + datetime.timedelta(days=i),
+            issuing_body=f"发文机关{i % 4}",
+            summary="摘要",
+        )
     client.get(policy_index.url)
     with django_assert_max_num_queries(INDEX_QUERY_BOUND):
         response = client.get(policy_index.url, {"status": "in_force"})

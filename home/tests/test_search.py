@@ -42,22 +42,41 @@ def notices(home_page):
 @pytest.fixture
 def site_pages(home_page, notices):
     """Four live pages with real content; 施工 is in one title and two bodies."""
-    add_page(home_page, StandardPage(
-        title=RULES, slug="rules",
-        body=paragraphs("施工现场应当防范高处坠落（高坠）事故。", "作业人员必须系好安全带。"),
-    ))
-    add_page(notices, NoticePage(
-        title=AIRCON, slug="aircon", date=datetime.date(2026, 3, 1),
-        summary="零星作业高坠事故有所上升。",
-        body=paragraphs("安装空调外机时必须使用安全带；作业现场的临时用电由持证电工接线。"),
-    ))
-    add_page(notices, NoticePage(
-        title=REGISTER, slug="register", date=datetime.date(2026, 2, 1),
-        body=paragraphs("登记时填写施工单位的统一社会信用代码（GB 32100-2015），共18位。"),
-    ))
-    add_page(home_page, StandardPage(
-        title=ABOUT, slug="about", body=paragraphs("湖里区住房和建设局负责本平台的日常维护。"),
-    ))
+    add_page(
+        home_page,
+        StandardPage(
+            title=RULES,
+            slug="rules",
+            body=paragraphs("施工现场应当防范高处坠落（高坠）事故。", "作业人员必须系好安全带。"),
+        ),
+    )
+    add_page(
+        notices,
+        NoticePage(
+            title=AIRCON,
+            slug="aircon",
+            date=datetime.date(2026, 3, 1),
+            summary="零星作业高坠事故有所上升。",
+            body=paragraphs("安装空调外机时必须使用安全带；作业现场的临时用电由持证电工接线。"),
+        ),
+    )
+    add_page(
+        notices,
+        NoticePage(
+            title=REGISTER,
+            slug="register",
+            date=datetime.date(2026, 2, 1),
+            body=paragraphs("登记时填写施工单位的统一社会信用代码（GB 32100-2015），共18位。"),
+        ),
+    )
+    add_page(
+        home_page,
+        StandardPage(
+            title=ABOUT,
+            slug="about",
+            body=paragraphs("湖里区住房和建设局负责本平台的日常维护。"),
+        ),
+    )
 
 
 def search(client, query, **params):
@@ -111,8 +130,9 @@ class TestFinding:
         assert "Nothing was found for “地铁隧道”" in response.content.decode()
 
     def test_listing_pages_are_found_by_title_and_introduction(self, client, home_page):
-        add_page(home_page, VideoIndexPage(title="安全宣教视频", slug="videos",
-                                           intro="<p>观看<b>防高坠</b>动画短片。</p>"))
+        add_page(
+            home_page, VideoIndexPage(title="安全宣教视频", slug="videos", intro="<p>观看<b>防高坠</b>动画短片。</p>")
+        )
         assert titles(client, "公告") == ["通知公告"]
         assert titles(client, "宣教") == ["安全宣教视频"]
         assert titles(client, "动画短片") == ["安全宣教视频"]
@@ -160,8 +180,7 @@ class TestFinding:
 def test_drafts_private_and_unpublished_pages_are_not_found(home_page, notices, client):
     add_page(home_page, StandardPage(title="施工图纸审查草稿", slug="draft"), publish=False)
     private = add_page(home_page, StandardPage(title="施工内部资料", slug="private"))
-    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.PASSWORD,
-                                       password="secret")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.PASSWORD, password="secret")
     below_private = add_page(private, StandardPage(title="施工内部细则", slug="private-child"))
     withdrawn = add_page(notices, NoticePage(title="施工旧通知", slug="old"))
     withdrawn.unpublish()
@@ -176,14 +195,23 @@ def test_drafts_private_and_unpublished_pages_are_not_found(home_page, notices, 
 
 
 def test_stream_plain_text_reads_every_text_block_without_queries(django_assert_num_queries):
-    page = StandardPage(title="t", body=json.dumps([
-        {"type": "heading", "value": {"text": "临时用电"}, "id": "1"},
-        {"type": "paragraph", "value": "<p>第一段。</p><p>第二段&amp;附则</p>", "id": "2"},
-        {"type": "image", "value": {"image": 999, "decorative": False, "alt_text": "工地照片"}, "id": "3"},
-        {"type": "document", "value": 999, "id": "4"},
-        {"type": "question", "value": {"question": "要登记吗？", "answer": "<p>要。</p>"}, "id": "5"},
-        {"type": "callout", "value": {"title": "", "text": "<ul><li>系安全带</li><li>戴安全帽</li></ul>"}, "id": "6"},
-    ]))
+    page = StandardPage(
+        title="t",
+        body=json.dumps(
+            [
+                {"type": "heading", "value": {"text": "临时用电"}, "id": "1"},
+                {"type": "paragraph", "value": "<p>第一段。</p><p>第二段&amp;附则</p>", "id": "2"},
+                {"type": "image", "value": {"image": 999, "decorative": False, "alt_text": "工地照片"}, "id": "3"},
+                {"type": "document", "value": 999, "id": "4"},
+                {"type": "question", "value": {"question": "要登记吗？", "answer": "<p>要。</p>"}, "id": "5"},
+                {
+                    "type": "callout",
+                    "value": {"title": "", "text": "<ul><li>系安全带</li><li>戴安全帽</li></ul>"},
+                    "id": "6",
+                },
+            ]
+        ),
+    )
     with django_assert_num_queries(0):
         text = stream_plain_text(page.body)
     assert text == "临时用电 第一段。 第二段&附则 工地照片 要登记吗？ 要。 系安全带 戴安全帽"
@@ -191,11 +219,14 @@ def test_stream_plain_text_reads_every_text_block_without_queries(django_assert_
 
 def test_title_matches_rank_above_body_only_matches(notices, client):
     """SQLite's bm25 alone would put the page that repeats 施工 in its body first."""
-    add_page(notices, NoticePage(title="夏季安全提示", slug="summer",
-                                 body=paragraphs("施工施工施工，施工单位注意施工安全。" * 5)))
+    add_page(
+        notices,
+        NoticePage(title="夏季安全提示", slug="summer", body=paragraphs("施工施工施工，施工单位注意施工安全。" * 5)),
+    )
     add_page(notices, NoticePage(title="施工安全提示", slug="works", body=paragraphs("请注意防暑降温。")))
-    add_page(notices, NoticePage(title="施工现场空调安装", slug="both",
-                                 body=paragraphs("施工现场的空调安装要系安全带。")))
+    add_page(
+        notices, NoticePage(title="施工现场空调安装", slug="both", body=paragraphs("施工现场的空调安装要系安全带。"))
+    )
 
     ranked = titles(client, "施工")
     assert set(ranked[:2]) == {"施工安全提示", "施工现场空调安装"}
@@ -204,6 +235,7 @@ def test_title_matches_rank_above_body_only_matches(notices, client):
     assert titles(client, "施工 空调") == ["施工现场空调安装"]
     assert titles(client, "施工 安全")[0] == "施工安全提示"
     assert titles(client, "安全 提示")[:2] in (["施工安全提示", "夏季安全提示"], ["夏季安全提示", "施工安全提示"])
+
 
 @pytest.mark.usefixtures("site_pages")
 def test_publishing_updates_the_index(client):
@@ -224,17 +256,21 @@ def test_update_index_rebuilds_the_index(client):
 
 @pytest.mark.usefixtures("site_pages")
 def test_results_page_shows_title_type_and_an_escaped_snippet(client, home_page):
-    add_page(home_page, StandardPage(
-        title="脚手架搭设要求", slug="scaffold",
-        body=paragraphs("搭设脚手架前应当编制方案。&lt;script&gt;alert(1)&lt;/script&gt;"),
-    ))
+    add_page(
+        home_page,
+        StandardPage(
+            title="脚手架搭设要求",
+            slug="scaffold",
+            body=paragraphs("搭设脚手架前应当编制方案。&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ),
+    )
     html = search(client, "高坠").content.decode()
     assert "2 results for “高坠”" in html
     assert f'<a href="/rules/">{RULES}</a>' in html
     with translation.override("en"):
         assert f'<div class="item-meta">{StandardPage.get_verbose_name()}</div>' in html
         assert f'<div class="item-meta">{NoticePage.get_verbose_name()}</div>' in html
-    assert "防范高处坠落（<mark class=\"p-0\">高坠</mark>）事故" in html
+    assert '防范高处坠落（<mark class="p-0">高坠</mark>）事故' in html
 
     html = search(client, "脚手架").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -251,9 +287,7 @@ def test_results_are_paginated_and_pagination_keeps_the_query(notices, client):
     assert "?q=%E6%96%BD%E5%B7%A5+%E5%AE%89%E5%85%A8&amp;page=2" in html
     second = search(client, "施工 安全", page=2)
     assert len(second.context["results_page"]) == 2
-    assert not {r.page.pk for r in first.context["results_page"]} & {
-        r.page.pk for r in second.context["results_page"]
-    }
+    assert not {r.page.pk for r in first.context["results_page"]} & {r.page.pk for r in second.context["results_page"]}
 
 
 # Measured at 12 with 5 or 30 hits, on SQLite and PostgreSQL: the search view
@@ -270,8 +304,12 @@ def test_results_page_query_count_does_not_grow_with_results(
     for n in range(count):
         parent = notices if n % 2 else home_page
         page_class = NoticePage if n % 2 else StandardPage
-        add_page(parent, page_class(title=f"施工安全提示第{n + 1}期", slug=f"tip-{n + 1}",
-                                    body=paragraphs("施工现场注意临时用电安全。")))
+        add_page(
+            parent,
+            page_class(
+                title=f"施工安全提示第{n + 1}期", slug=f"tip-{n + 1}", body=paragraphs("施工现场注意临时用电安全。")
+            ),
+        )
     with django_assert_max_num_queries(MAX_SEARCH_QUERIES):
         response = search(client, "施工")
     assert response.context["results_page"].paginator.count == count

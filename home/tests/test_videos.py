@@ -64,13 +64,16 @@ def add_video(index, stored_assets, number, topic=VideoTopic.FALL, duration=20.0
     media = get_media_model().objects.create(
         title=f"视频文件 {number}", file=stored_assets["mp4"], type="video", duration=duration, width=640, height=360
     )
-    poster = get_image_model().objects.create(
-        title=f"封面 {number}", file=stored_assets["jpg"], width=640, height=360
-    )
+    poster = get_image_model().objects.create(title=f"封面 {number}", file=stored_assets["jpg"], width=640, height=360)
     fields.setdefault("captions", CAPTIONS)
     page = VideoPage(
-        title=f"宣教片{number}", slug=f"video-{number}", topic=topic, summary=f"第{number}个宣教片。",
-        video=media, poster=poster, **fields,
+        title=f"宣教片{number}",
+        slug=f"video-{number}",
+        topic=topic,
+        summary=f"第{number}个宣教片。",
+        video=media,
+        poster=poster,
+        **fields,
     )
     index.add_child(instance=page)
     return page
@@ -275,14 +278,22 @@ def test_demo_captions_parse_and_fit_their_videos():
         ("", "The captions must start with the line WEBVTT."),
         ("1\n00:00.000 --> 00:01.000\n字幕\n", "The captions must start with the line WEBVTT."),
         ("WEBVTTX\n\n00:00.000 --> 00:01.000\n字幕\n", "The captions must start with the line WEBVTT."),
-        ("WEBVTT\n00:00.000 --> 00:01.000\n字幕\n",
-         "Line 2: leave a blank line between the WEBVTT line and the first cue."),
-        ("WEBVTT\n\n00:00.000 -> 00:01.000\n字幕\n",
-         "Line 3: this cue has no timing line such as 00:01.000 --> 00:04.000."),
-        ("WEBVTT\n\n1\n0:00.000 --> 00:01.000\n字幕\n",
-         "Line 4: the timing must look like 00:01.000 --> 00:04.000 (minutes:seconds.milliseconds)."),
-        ("WEBVTT\n\n00:00,000 --> 00:01,000\n字幕\n",
-         "Line 3: the timing must look like 00:01.000 --> 00:04.000 (minutes:seconds.milliseconds)."),
+        (
+            "WEBVTT\n00:00.000 --> 00:01.000\n字幕\n",
+            "Line 2: leave a blank line between the WEBVTT line and the first cue.",
+        ),
+        (
+            "WEBVTT\n\n00:00.000 -> 00:01.000\n字幕\n",
+            "Line 3: this cue has no timing line such as 00:01.000 --> 00:04.000.",
+        ),
+        (
+            "WEBVTT\n\n1\n0:00.000 --> 00:01.000\n字幕\n",
+            "Line 4: the timing must look like 00:01.000 --> 00:04.000 (minutes:seconds.milliseconds).",
+        ),
+        (
+            "WEBVTT\n\n00:00,000 --> 00:01,000\n字幕\n",
+            "Line 3: the timing must look like 00:01.000 --> 00:04.000 (minutes:seconds.milliseconds).",
+        ),
         ("WEBVTT\n\n00:00:02.000 --> 00:00:02.000\n字幕\n", "Line 3: the cue must end after it starts."),
         ("WEBVTT\n\n00:00.000 --> 00:01.000\n", "Line 3: the cue has no text."),
         ("WEBVTT\n\nNOTE 只有注释\n", "The captions contain no cues."),
@@ -306,8 +317,13 @@ def test_parse_errors_are_in_chinese_by_default():
 
 @pytest.mark.parametrize(
     "seconds, text, iso",
-    [(65, "1 min 05 s", "PT1M5S"), (64.6, "1 min 05 s", "PT1M5S"), (20.2, "20 s", "PT20S"),
-     (600, "10 min 00 s", "PT10M0S"), (59.6, "1 min 00 s", "PT1M0S")],
+    [
+        (65, "1 min 05 s", "PT1M5S"),
+        (64.6, "1 min 05 s", "PT1M5S"),
+        (20.2, "20 s", "PT20S"),
+        (600, "10 min 00 s", "PT10M0S"),
+        (59.6, "1 min 00 s", "PT1M0S"),
+    ],
 )
 def test_duration_formatting(seconds, text, iso):
     with translation.override("en"):
@@ -366,8 +382,9 @@ VIDEO_PAGE_QUERY_BOUND = 22
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [3, 20])
-def test_index_queries_do_not_grow_with_videos(client, video_index, stored_assets, django_assert_max_num_queries,
-                                               count):
+def test_index_queries_do_not_grow_with_videos(
+    client, video_index, stored_assets, django_assert_max_num_queries, count
+):
     topics = list(VideoTopic)
     for number in range(count):
         add_video(video_index, stored_assets, number, topics[number % len(topics)])
@@ -421,8 +438,9 @@ def media_through_urlconf(monkeypatch):
 
 
 @pytest.mark.browser
-def test_phone_journey_home_to_playing_video(live_server, transactional_db, home_page, media_root,
-                                             media_through_urlconf, phone_page, assert_accessible):
+def test_phone_journey_home_to_playing_video(
+    live_server, transactional_db, home_page, media_root, media_through_urlconf, phone_page, assert_accessible
+):
     """Home → main menu → videos → filter by topic → open → play, seek, captions."""
     demo_videos.load(home_page)
     page = phone_page
@@ -485,8 +503,13 @@ def test_editor_sees_the_captions_error(admin_client, admin_user, video_index, s
     profile.save()
     page = add_video(video_index, stored_assets, 1)
     data = {
-        "title": page.title, "slug": page.slug, "topic": page.topic, "summary": page.summary,
-        "video": page.video_id, "poster": page.poster_id, "transcript": rich_text(""),
+        "title": page.title,
+        "slug": page.slug,
+        "topic": page.topic,
+        "summary": page.summary,
+        "video": page.video_id,
+        "poster": page.poster_id,
+        "transcript": rich_text(""),
         "captions": "WEBVTT\n\n00:01.000 --> 00:02.000\n",
     }
     response = admin_client.post(f"/admin/pages/{page.pk}/edit/", data)

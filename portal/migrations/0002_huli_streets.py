@@ -5,7 +5,11 @@ staff can edit it in the admin."""
 from django.db import migrations
 
 HULI_STREETS = [
-    ("湖里街道", "350206001", "湖里 村里 徐厝 濠头 东渡 塘边 后浦 金鼎 南山 东荣 康乐 康晖 康泰 怡景 和通 新港 海天 兴华"),
+    (
+        "湖里街道",
+        "350206001",
+        "湖里 村里 徐厝 濠头 东渡 塘边 后浦 金鼎 南山 东荣 康乐 康晖 康泰 怡景 和通 新港 海天 兴华",
+    ),
     ("殿前街道", "350206002", "兴隆 长乐 北站 神山 高殿 马垅 兴园 嘉福"),
     ("禾山街道", "350206003", "坂尚 钟宅 岭下 围里 枋湖 禾欣 禾盛 禾山 禾缘 五缘湾北"),
     ("江头街道", "350206004", "江头 吕厝 吕岭 园山 金尚 江村 蔡塘 后埔 金泰"),
@@ -19,9 +23,7 @@ def load_streets(apps, schema_editor):
     for order, (name, code, communities) in enumerate(HULI_STREETS, start=1):
         street, _ = Street.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})
         for position, community in enumerate(communities.split(), start=1):
-            Community.objects.get_or_create(
-                street=street, name=community + "社区", defaults={"sort_order": position}
-            )
+            Community.objects.get_or_create(street=street, name=community + "社区", defaults={"sort_order": position})
 
 
 def unload_streets(apps, schema_editor):

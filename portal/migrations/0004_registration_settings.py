@@ -5,25 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0003_threshold_help'),
+        ("portal", "0003_threshold_help"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='portalsettings',
-            name='permit_info_url',
-            field=models.URLField(blank=True, help_text='Where the scope check sends works that need a construction permit.', verbose_name='construction permit information'),
+            model_name="portalsettings",
+            name="permit_info_url",
+            field=models.URLField(
+                blank=True,
+                help_text="Where the scope check sends works that need a construction permit.",
+                verbose_name="construction permit information",
+            ),
         ),
         migrations.AddField(
-            model_name='portalsettings',
-            name='reference_prefix',
-            field=models.CharField(default='HL', help_text='Registration numbers look like HL-2026-000123.', max_length=6, validators=[django.core.validators.RegexValidator('^[A-Z]{1,6}$', 'Use 1 to 6 capital letters.')], verbose_name='reference number prefix'),
+            model_name="portalsettings",
+            name="reference_prefix",
+            field=models.CharField(
+                default="HL",
+                help_text="Registration numbers look like HL-2026-000123.",
+                max_length=6,
+                validators=[django.core.validators.RegexValidator("^[A-Z]{1,6}$", "Use 1 to 6 capital letters.")],
+                verbose_name="reference number prefix",
+            ),
         ),
         migrations.AddField(
-            model_name='portalsettings',
-            name='temporary_construction_url',
-            field=models.URLField(blank=True, help_text='Where the scope check sends temporary constructions (临时建设工程).', verbose_name='temporary construction rules'),
+            model_name="portalsettings",
+            name="temporary_construction_url",
+            field=models.URLField(
+                blank=True,
+                help_text="Where the scope check sends temporary constructions (临时建设工程).",
+                verbose_name="temporary construction rules",
+            ),
         ),
     ]

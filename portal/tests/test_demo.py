@@ -8,7 +8,17 @@ from wagtail.models import Page, Revision
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-WATCHED_APPS = ["portal", "home", "wagtailcore", "wagtailimages", "wagtaildocs", "wagtailmedia", "auth", "registration", "training"]
+WATCHED_APPS = [
+    "portal",
+    "home",
+    "wagtailcore",
+    "wagtailimages",
+    "wagtaildocs",
+    "wagtailmedia",
+    "auth",
+    "registration",
+    "training",
+]
 
 
 def snapshot():

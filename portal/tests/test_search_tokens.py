@@ -39,9 +39,9 @@ def test_prepare_query_splits_mixed_queries_into_unique_tokens():
 
 
 def test_prepare_query_ignores_punctuation_and_full_width_spaces():
-    query = prepare_query("  ，施工。\u3000安全！ \"OR\" * NEAR( ")
+    query = prepare_query('  ，施工。\u3000安全！ "OR" * NEAR( ')
     assert query.tokens == ["施工", "安全", "or", "near"]
-    assert query.text == "，施工。 安全！ \"OR\" * NEAR("
+    assert query.text == '，施工。 安全！ "OR" * NEAR('
     assert not query.problem
 
 

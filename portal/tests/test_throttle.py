@@ -72,6 +72,7 @@ def test_cache_keys_hold_no_personal_data(clock):
 
 # --- the client key -----------------------------------------------------------
 
+
 def request(remote="198.51.100.7", forwarded=None):
     extra = {"REMOTE_ADDR": remote}
     if forwarded is not None:

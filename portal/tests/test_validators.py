@@ -14,7 +14,9 @@ from portal.validators import (
 )
 
 
-@pytest.mark.parametrize("code", ["91110000600037341L", "91110108551385082Q", "91110108551385082q", " 91110000600037341L "])
+@pytest.mark.parametrize(
+    "code", ["91110000600037341L", "91110108551385082Q", "91110108551385082q", " 91110000600037341L "]
+)
 def test_valid_uscc(code):
     validate_uscc(code)
     assert is_valid_uscc(code)

@@ -2,157 +2,422 @@
 
 import django.core.validators
 import django.db.models.deletion
-import portal.validators
-import registration.models
 from django.conf import settings
 from django.db import migrations, models
 
+import portal.validators
+import registration.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('portal', '0003_threshold_help'),
+        ("portal", "0003_threshold_help"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HighRiskOperation',
+            name="HighRiskOperation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=30, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=30, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="sort order")),
             ],
             options={
-                'verbose_name': 'high-risk operation',
-                'verbose_name_plural': 'high-risk operations',
-                'ordering': ['sort_order', 'pk'],
+                "verbose_name": "high-risk operation",
+                "verbose_name_plural": "high-risk operations",
+                "ordering": ["sort_order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReferenceCounter',
+            name="ReferenceCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(max_length=10)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last_number', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("prefix", models.CharField(max_length=10)),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last_number", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('prefix', 'year'), name='unique_counter_per_prefix_year')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("prefix", "year"), name="unique_counter_per_prefix_year")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=30, unique=True, verbose_name='reference number')),
-                ('verify_token', models.CharField(default=registration.models.new_verify_token, editable=False, max_length=40, unique=True)),
-                ('status', models.CharField(choices=[('submitted', 'Submitted, awaiting review'), ('returned', 'Returned for correction'), ('under_way', 'Registered, under way'), ('stopped', 'Stopped for rectification'), ('completed', 'Completed and written off'), ('withdrawn', 'Withdrawn')], db_index=True, default='submitted', max_length=20, verbose_name='status')),
-                ('kind', models.CharField(choices=[('small_work', 'Small work (小散工程)'), ('sporadic', 'Sporadic operation (零星作业)')], max_length=20, verbose_name='kind')),
-                ('address', models.CharField(max_length=200, verbose_name='detailed address')),
-                ('special_area', models.CharField(choices=[('none', 'None'), ('industrial_park', 'Industrial park'), ('school', 'School'), ('hospital', 'Hospital'), ('other', 'Other restricted area')], default='none', max_length=20, verbose_name='special area')),
-                ('owner_type', models.CharField(choices=[('individual', 'Individual'), ('company', 'Company'), ('government', 'Government body'), ('public_institution', 'Public institution'), ('state_owned', 'State-owned enterprise')], max_length=30, verbose_name='owner type')),
-                ('owner_name', models.CharField(max_length=100, verbose_name='owner name')),
-                ('owner_contact', models.CharField(max_length=50, verbose_name='owner contact person')),
-                ('owner_mobile', models.CharField(max_length=11, validators=[portal.validators.validate_mobile], verbose_name='owner mobile')),
-                ('owner_uscc', models.CharField(blank=True, max_length=18, validators=[portal.validators.validate_uscc], verbose_name='owner unified social credit code')),
-                ('contractor_name', models.CharField(max_length=100, verbose_name='contractor name')),
-                ('contractor_uscc', models.CharField(max_length=18, validators=[portal.validators.validate_uscc], verbose_name='contractor unified social credit code')),
-                ('site_manager_name', models.CharField(max_length=50, verbose_name='site manager')),
-                ('site_manager_mobile', models.CharField(max_length=11, validators=[portal.validators.validate_mobile], verbose_name='site manager mobile')),
-                ('worker_count', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9999)], verbose_name='number of workers')),
-                ('registrant_role', models.CharField(choices=[('owner', 'The owner (建设单位/业主)'), ('contractor', 'The contractor (施工单位)'), ('property_company', 'A property management company on their behalf')], max_length=20, verbose_name='registered by')),
-                ('property_company_name', models.CharField(blank=True, max_length=100, verbose_name='property company')),
-                ('property_company_contact', models.CharField(blank=True, max_length=50, verbose_name='property company contact')),
-                ('property_company_mobile', models.CharField(blank=True, max_length=11, validators=[portal.validators.validate_mobile], verbose_name='property company mobile')),
-                ('registrant_mobile', models.CharField(editable=False, help_text='The mobile number that, with the reference number, opens the status lookup.', max_length=11, verbose_name='registrant mobile')),
-                ('description', models.TextField(max_length=1000, verbose_name='description of the work')),
-                ('planned_start', models.DateField(verbose_name='planned start')),
-                ('planned_end', models.DateField(verbose_name='planned end')),
-                ('investment_yuan', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(0)], verbose_name='investment (yuan)')),
-                ('floor_area_m2', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(0)], verbose_name='floor area (m²)')),
-                ('insured', models.BooleanField(default=False, verbose_name='work-safety liability insurance bought')),
-                ('insurance_policy_number', models.CharField(blank=True, max_length=50, verbose_name='insurance policy number')),
-                ('commitment_accepted_at', models.DateTimeField(verbose_name='safety commitment accepted at')),
-                ('submitted_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='submitted at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='portal.community', verbose_name='community')),
-                ('entered_by', models.ForeignKey(blank=True, help_text='Set when staff entered a paper registration for a walk-in.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by staff')),
-                ('high_risk_operations', models.ManyToManyField(blank=True, to='registration.highriskoperation', verbose_name='high-risk operations')),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='portal.street', verbose_name='street')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reference",
+                    models.CharField(editable=False, max_length=30, unique=True, verbose_name="reference number"),
+                ),
+                (
+                    "verify_token",
+                    models.CharField(
+                        default=registration.models.new_verify_token, editable=False, max_length=40, unique=True
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted, awaiting review"),
+                            ("returned", "Returned for correction"),
+                            ("under_way", "Registered, under way"),
+                            ("stopped", "Stopped for rectification"),
+                            ("completed", "Completed and written off"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="submitted",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("small_work", "Small work (小散工程)"),
+                            ("sporadic", "Sporadic operation (零星作业)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("address", models.CharField(max_length=200, verbose_name="detailed address")),
+                (
+                    "special_area",
+                    models.CharField(
+                        choices=[
+                            ("none", "None"),
+                            ("industrial_park", "Industrial park"),
+                            ("school", "School"),
+                            ("hospital", "Hospital"),
+                            ("other", "Other restricted area"),
+                        ],
+                        default="none",
+                        max_length=20,
+                        verbose_name="special area",
+                    ),
+                ),
+                (
+                    "owner_type",
+                    models.CharField(
+                        choices=[
+                            ("individual", "Individual"),
+                            ("company", "Company"),
+                            ("government", "Government body"),
+                            ("public_institution", "Public institution"),
+                            ("state_owned", "State-owned enterprise"),
+                        ],
+                        max_length=30,
+                        verbose_name="owner type",
+                    ),
+                ),
+                ("owner_name", models.CharField(max_length=100, verbose_name="owner name")),
+                ("owner_contact", models.CharField(max_length=50, verbose_name="owner contact person")),
+                (
+                    "owner_mobile",
+                    models.CharField(
+                        max_length=11, validators=[portal.validators.validate_mobile], verbose_name="owner mobile"
+                    ),
+                ),
+                (
+                    "owner_uscc",
+                    models.CharField(
+                        blank=True,
+                        max_length=18,
+                        validators=[portal.validators.validate_uscc],
+                        verbose_name="owner unified social credit code",
+                    ),
+                ),
+                ("contractor_name", models.CharField(max_length=100, verbose_name="contractor name")),
+                (
+                    "contractor_uscc",
+                    models.CharField(
+                        max_length=18,
+                        validators=[portal.validators.validate_uscc],
+                        verbose_name="contractor unified social credit code",
+                    ),
+                ),
+                ("site_manager_name", models.CharField(max_length=50, verbose_name="site manager")),
+                (
+                    "site_manager_mobile",
+                    models.CharField(
+                        max_length=11,
+                        validators=[portal.validators.validate_mobile],
+                        verbose_name="site manager mobile",
+                    ),
+                ),
+                (
+                    "worker_count",
+                    models.PositiveIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(9999),
+                        ],
+                        verbose_name="number of workers",
+                    ),
+                ),
+                (
+                    "registrant_role",
+                    models.CharField(
+                        choices=[
+                            ("owner", "The owner (建设单位/业主)"),
+                            ("contractor", "The contractor (施工单位)"),
+                            ("property_company", "A property management company on their behalf"),
+                        ],
+                        max_length=20,
+                        verbose_name="registered by",
+                    ),
+                ),
+                (
+                    "property_company_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="property company"),
+                ),
+                (
+                    "property_company_contact",
+                    models.CharField(blank=True, max_length=50, verbose_name="property company contact"),
+                ),
+                (
+                    "property_company_mobile",
+                    models.CharField(
+                        blank=True,
+                        max_length=11,
+                        validators=[portal.validators.validate_mobile],
+                        verbose_name="property company mobile",
+                    ),
+                ),
+                (
+                    "registrant_mobile",
+                    models.CharField(
+                        editable=False,
+                        help_text="The mobile number that, with the reference number, opens the status lookup.",
+                        max_length=11,
+                        verbose_name="registrant mobile",
+                    ),
+                ),
+                ("description", models.TextField(max_length=1000, verbose_name="description of the work")),
+                ("planned_start", models.DateField(verbose_name="planned start")),
+                ("planned_end", models.DateField(verbose_name="planned end")),
+                (
+                    "investment_yuan",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="investment (yuan)",
+                    ),
+                ),
+                (
+                    "floor_area_m2",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="floor area (m²)",
+                    ),
+                ),
+                ("insured", models.BooleanField(default=False, verbose_name="work-safety liability insurance bought")),
+                (
+                    "insurance_policy_number",
+                    models.CharField(blank=True, max_length=50, verbose_name="insurance policy number"),
+                ),
+                ("commitment_accepted_at", models.DateTimeField(verbose_name="safety commitment accepted at")),
+                ("submitted_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="submitted at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="portal.community", verbose_name="community"
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Set when staff entered a paper registration for a walk-in.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by staff",
+                    ),
+                ),
+                (
+                    "high_risk_operations",
+                    models.ManyToManyField(
+                        blank=True, to="registration.highriskoperation", verbose_name="high-risk operations"
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="portal.street", verbose_name="street"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registration',
-                'verbose_name_plural': 'registrations',
-                'ordering': ['-submitted_at', '-pk'],
+                "verbose_name": "registration",
+                "verbose_name_plural": "registrations",
+                "ordering": ["-submitted_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('photo', 'Site photo'), ('contract', 'Contract')], max_length=20, verbose_name='kind')),
-                ('file', models.FileField(max_length=200, storage=registration.models.private_storage, upload_to=registration.models.attachment_path, verbose_name='file')),
-                ('original_name', models.CharField(max_length=200, verbose_name='original file name')),
-                ('content_type', models.CharField(max_length=50, verbose_name='content type')),
-                ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='registration.registration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("photo", "Site photo"), ("contract", "Contract")], max_length=20, verbose_name="kind"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        storage=registration.models.private_storage,
+                        upload_to=registration.models.attachment_path,
+                        verbose_name="file",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="original file name")),
+                ("content_type", models.CharField(max_length=50, verbose_name="content type")),
+                ("size", models.PositiveIntegerField(verbose_name="size (bytes)")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded at")),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="registration.registration",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['pk'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('submitted', 'Submitted, awaiting review'), ('returned', 'Returned for correction'), ('under_way', 'Registered, under way'), ('stopped', 'Stopped for rectification'), ('completed', 'Completed and written off'), ('withdrawn', 'Withdrawn')], max_length=20, verbose_name='from')),
-                ('to_status', models.CharField(choices=[('submitted', 'Submitted, awaiting review'), ('returned', 'Returned for correction'), ('under_way', 'Registered, under way'), ('stopped', 'Stopped for rectification'), ('completed', 'Completed and written off'), ('withdrawn', 'Withdrawn')], max_length=20, verbose_name='to')),
-                ('actor_label', models.CharField(help_text='Who acted, as shown to the registrant (e.g. 登记人, 湖里街道).', max_length=50, verbose_name='actor')),
-                ('reason', models.TextField(blank=True, max_length=1000, verbose_name='reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='time')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='registration.registration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("submitted", "Submitted, awaiting review"),
+                            ("returned", "Returned for correction"),
+                            ("under_way", "Registered, under way"),
+                            ("stopped", "Stopped for rectification"),
+                            ("completed", "Completed and written off"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted, awaiting review"),
+                            ("returned", "Returned for correction"),
+                            ("under_way", "Registered, under way"),
+                            ("stopped", "Stopped for rectification"),
+                            ("completed", "Completed and written off"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                        verbose_name="to",
+                    ),
+                ),
+                (
+                    "actor_label",
+                    models.CharField(
+                        help_text="Who acted, as shown to the registrant (e.g. 登记人, 湖里街道).",
+                        max_length=50,
+                        verbose_name="actor",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, max_length=1000, verbose_name="reason")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="time")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="registration.registration",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'status change',
-                'verbose_name_plural': 'status changes',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "status change",
+                "verbose_name_plural": "status changes",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='WorkCategory',
+            name="WorkCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('small_work', 'Small work (小散工程)'), ('sporadic', 'Sporadic operation (零星作业)')], max_length=20, verbose_name='kind')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
-                ('active', models.BooleanField(default=True, verbose_name='offered on the form')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("small_work", "Small work (小散工程)"),
+                            ("sporadic", "Sporadic operation (零星作业)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="sort order")),
+                ("active", models.BooleanField(default=True, verbose_name="offered on the form")),
             ],
             options={
-                'verbose_name': 'work category',
-                'verbose_name_plural': 'work categories',
-                'ordering': ['kind', 'sort_order', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'name'), name='unique_category_per_kind')],
+                "verbose_name": "work category",
+                "verbose_name_plural": "work categories",
+                "ordering": ["kind", "sort_order", "pk"],
+                "constraints": [models.UniqueConstraint(fields=("kind", "name"), name="unique_category_per_kind")],
             },
         ),
         migrations.AddField(
-            model_name='registration',
-            name='category',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='registration.workcategory', verbose_name='category'),
+            model_name="registration",
+            name="category",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="registration.workcategory", verbose_name="category"
+            ),
         ),
         migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['street', 'status', '-submitted_at'], name='registratio_street__4a1322_idx'),
+            model_name="registration",
+            index=models.Index(fields=["street", "status", "-submitted_at"], name="registratio_street__4a1322_idx"),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_end__gte', models.F('planned_start'))), name='registration_end_not_before_start'),
+            model_name="registration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("planned_end__gte", models.F("planned_start"))),
+                name="registration_end_not_before_start",
+            ),
         ),
     ]

@@ -2,101 +2,220 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import registration.models.backoffice
-import registration.models.works
 from django.conf import settings
 from django.db import migrations, models
 
+import registration.models.backoffice
+import registration.models.works
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registration', '0002_scope_lists'),
+        ("registration", "0002_scope_lists"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EnforcementReferral',
+            name="EnforcementReferral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('referred_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='referred at')),
-                ('department', models.CharField(max_length=100, verbose_name='enforcement department')),
-                ('reason', models.TextField(max_length=2000, verbose_name='reason')),
-                ('case_number', models.CharField(blank=True, max_length=50, verbose_name='case number')),
-                ('outcome', models.TextField(blank=True, max_length=2000, verbose_name='outcome')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('referred_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='referrals', to='registration.registration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("referred_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="referred at")),
+                ("department", models.CharField(max_length=100, verbose_name="enforcement department")),
+                ("reason", models.TextField(max_length=2000, verbose_name="reason")),
+                ("case_number", models.CharField(blank=True, max_length=50, verbose_name="case number")),
+                ("outcome", models.TextField(blank=True, max_length=2000, verbose_name="outcome")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed at")),
+                (
+                    "referred_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="referrals",
+                        to="registration.registration",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enforcement referral',
-                'verbose_name_plural': 'enforcement referrals',
-                'ordering': ['-referred_at', '-pk'],
+                "verbose_name": "enforcement referral",
+                "verbose_name_plural": "enforcement referrals",
+                "ordering": ["-referred_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Inspection',
+            name="Inspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inspected_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='inspected at')),
-                ('result', models.CharField(choices=[('no_hazard', 'No hazard found'), ('hazards', 'Hazards found'), ('stop_work', 'Stop work ordered')], max_length=20, verbose_name='result')),
-                ('notes', models.TextField(blank=True, max_length=2000, verbose_name='notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('inspector', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='inspector')),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inspections', to='registration.registration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "inspected_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="inspected at"),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("no_hazard", "No hazard found"),
+                            ("hazards", "Hazards found"),
+                            ("stop_work", "Stop work ordered"),
+                        ],
+                        max_length=20,
+                        verbose_name="result",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, max_length=2000, verbose_name="notes")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "inspector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="inspector",
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inspections",
+                        to="registration.registration",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inspection',
-                'verbose_name_plural': 'inspections',
-                'ordering': ['-inspected_at', '-pk'],
+                "verbose_name": "inspection",
+                "verbose_name_plural": "inspections",
+                "ordering": ["-inspected_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Hazard',
+            name="Hazard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('fall_protection', 'Fall protection'), ('temporary_power', 'Temporary electricity'), ('hot_work', 'Hot work'), ('struck_by', 'Struck by objects'), ('collapse', 'Collapse'), ('poisoning', 'Poisoning or asphyxiation'), ('fire', 'Fire'), ('other', 'Other')], max_length=30, verbose_name='category')),
-                ('description', models.TextField(max_length=1000, verbose_name='description')),
-                ('photo', models.ImageField(blank=True, storage=registration.models.works.private_storage, upload_to=registration.models.backoffice.hazard_photo_path, verbose_name='photo')),
-                ('deadline', models.DateField(verbose_name='rectify by')),
-                ('rectified_on', models.DateField(blank=True, null=True, verbose_name='rectified on')),
-                ('rectification_photo', models.ImageField(blank=True, storage=registration.models.works.private_storage, upload_to=registration.models.backoffice.hazard_photo_path, verbose_name='rectification photo')),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hazards', to='registration.registration')),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='verified by')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hazards', to='registration.inspection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("fall_protection", "Fall protection"),
+                            ("temporary_power", "Temporary electricity"),
+                            ("hot_work", "Hot work"),
+                            ("struck_by", "Struck by objects"),
+                            ("collapse", "Collapse"),
+                            ("poisoning", "Poisoning or asphyxiation"),
+                            ("fire", "Fire"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="category",
+                    ),
+                ),
+                ("description", models.TextField(max_length=1000, verbose_name="description")),
+                (
+                    "photo",
+                    models.ImageField(
+                        blank=True,
+                        storage=registration.models.works.private_storage,
+                        upload_to=registration.models.backoffice.hazard_photo_path,
+                        verbose_name="photo",
+                    ),
+                ),
+                ("deadline", models.DateField(verbose_name="rectify by")),
+                ("rectified_on", models.DateField(blank=True, null=True, verbose_name="rectified on")),
+                (
+                    "rectification_photo",
+                    models.ImageField(
+                        blank=True,
+                        storage=registration.models.works.private_storage,
+                        upload_to=registration.models.backoffice.hazard_photo_path,
+                        verbose_name="rectification photo",
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hazards",
+                        to="registration.registration",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="verified by",
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hazards",
+                        to="registration.inspection",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hazard',
-                'verbose_name_plural': 'hazards',
-                'ordering': ['deadline', 'pk'],
+                "verbose_name": "hazard",
+                "verbose_name_plural": "hazards",
+                "ordering": ["deadline", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='OutboundMessage',
+            name="OutboundMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(default='sms', max_length=10)),
-                ('recipient', models.CharField(max_length=100)),
-                ('body', models.TextField()),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('failed', 'Failed, will retry'), ('dead', 'Gave up')], db_index=True, default='pending', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='registration.registration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("channel", models.CharField(default="sms", max_length=10)),
+                ("recipient", models.CharField(max_length=100)),
+                ("body", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed, will retry"),
+                            ("dead", "Gave up"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="registration.registration",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='inspection',
-            index=models.Index(fields=['registration', '-inspected_at'], name='registratio_registr_3dafca_idx'),
+            model_name="inspection",
+            index=models.Index(fields=["registration", "-inspected_at"], name="registratio_registr_3dafca_idx"),
         ),
         migrations.AddIndex(
-            model_name='hazard',
-            index=models.Index(fields=['registration', 'rectified_on', 'deadline'], name='registratio_registr_7fdfee_idx'),
+            model_name="hazard",
+            index=models.Index(
+                fields=["registration", "rectified_on", "deadline"], name="registratio_registr_7fdfee_idx"
+            ),
         ),
     ]

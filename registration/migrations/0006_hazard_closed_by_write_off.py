@@ -5,20 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registration', '0005_district_admin_assigns_streets'),
+        ("registration", "0005_district_admin_assigns_streets"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='hazard',
-            name='written_off_on',
-            field=models.DateField(blank=True, help_text='Set when the work was written off with this hazard still open (an override).', null=True, verbose_name='closed by write-off on'),
+            model_name="hazard",
+            name="written_off_on",
+            field=models.DateField(
+                blank=True,
+                help_text="Set when the work was written off with this hazard still open (an override).",
+                null=True,
+                verbose_name="closed by write-off on",
+            ),
         ),
         migrations.AddIndex(
-            model_name='hazard',
-            index=models.Index(condition=models.Q(('rectified_on__isnull', True), ('written_off_on__isnull', True)), fields=['registration', 'deadline'], name='hazard_open_by_work'),
+            model_name="hazard",
+            index=models.Index(
+                condition=models.Q(("rectified_on__isnull", True), ("written_off_on__isnull", True)),
+                fields=["registration", "deadline"],
+                name="hazard_open_by_work",
+            ),
         ),
     ]

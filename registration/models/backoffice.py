@@ -77,11 +77,17 @@ class Hazard(models.Model):
         _("rectification photo"), upload_to=hazard_photo_path, storage=private_storage, blank=True
     )
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("verified by"),
     )
     written_off_on = models.DateField(
-        _("closed by write-off on"), null=True, blank=True,
+        _("closed by write-off on"),
+        null=True,
+        blank=True,
         help_text=_("Set when the work was written off with this hazard still open (an override)."),
     )
 

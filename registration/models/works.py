@@ -133,7 +133,9 @@ class Registration(models.Model):
         _("property company mobile"), max_length=11, blank=True, validators=[validate_mobile]
     )
     registrant_mobile = models.CharField(
-        _("registrant mobile"), max_length=11, editable=False,
+        _("registrant mobile"),
+        max_length=11,
+        editable=False,
         help_text=_("The mobile number that, with the reference number, opens the status lookup."),
     )
 
@@ -146,9 +148,7 @@ class Registration(models.Model):
     floor_area_m2 = models.DecimalField(
         _("floor area (m²)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    high_risk_operations = models.ManyToManyField(
-        HighRiskOperation, blank=True, verbose_name=_("high-risk operations")
-    )
+    high_risk_operations = models.ManyToManyField(HighRiskOperation, blank=True, verbose_name=_("high-risk operations"))
     insured = models.BooleanField(_("work-safety liability insurance bought"), default=False)
     insurance_policy_number = models.CharField(_("insurance policy number"), max_length=50, blank=True)
 
@@ -156,7 +156,11 @@ class Registration(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("entered by staff"),
         help_text=_("Set when staff entered a paper registration for a walk-in."),
     )
@@ -193,7 +197,11 @@ class StatusChange(models.Model):
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("changed by"),
     )
     actor_label = models.CharField(

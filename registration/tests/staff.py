@@ -45,7 +45,10 @@ def make_work(street_code, **overrides):
 def add_overdue_hazard(work, inspector):
     inspection = Inspection.objects.create(registration=work, inspector=inspector, result="hazards")
     return Hazard.objects.create(
-        inspection=inspection, registration=work, category="fire", description="灭火器过期",
+        inspection=inspection,
+        registration=work,
+        category="fire",
+        description="灭火器过期",
         deadline=timezone.localdate() - datetime.timedelta(days=3),
     )
 

@@ -15,7 +15,14 @@ from wagtail.models import ModelLogEntry
 from portal.models import StaffProfile, Street
 from registration import backoffice, roles, services
 from registration.models import (
-    EnforcementReferral, Hazard, HazardCategory, Inspection, InspectionResult, Registration, Status, StatusChange,
+    EnforcementReferral,
+    Hazard,
+    HazardCategory,
+    Inspection,
+    InspectionResult,
+    Registration,
+    Status,
+    StatusChange,
 )
 
 from .factories import registration_data
@@ -64,8 +71,13 @@ def work(status=Status.SUBMITTED, street_code=HULI):
 
 
 def hazard_data(**overrides):
-    return {"category": HazardCategory.FALL_PROTECTION, "description": "临边无防护栏杆", "photo": None,
-            "deadline": TODAY() + datetime.timedelta(days=3), **overrides}
+    return {
+        "category": HazardCategory.FALL_PROTECTION,
+        "description": "临边无防护栏杆",
+        "photo": None,
+        "deadline": TODAY() + datetime.timedelta(days=3),
+        **overrides,
+    }
 
 
 def logged(registration, action):
@@ -120,8 +132,14 @@ def test_inspection_with_hazards_and_rectification(inspector):
 
 def test_stop_work_inspection_stops_the_work(inspector):
     registration = work(Status.UNDER_WAY)
-    backoffice.record_inspection(registration, inspector, timezone.now(), InspectionResult.STOP_WORK,
-                                 "脚手架无连墙件", [hazard_data(category=HazardCategory.COLLAPSE)])
+    backoffice.record_inspection(
+        registration,
+        inspector,
+        timezone.now(),
+        InspectionResult.STOP_WORK,
+        "脚手架无连墙件",
+        [hazard_data(category=HazardCategory.COLLAPSE)],
+    )
     assert Registration.objects.get(pk=registration.pk).status == Status.STOPPED
     assert StatusChange.objects.filter(registration=registration).last().reason == "脚手架无连墙件"
 
@@ -134,13 +152,16 @@ def test_only_works_under_way_or_stopped_are_inspected(inspector, status):
     assert not Inspection.objects.exists()
 
 
-@pytest.mark.parametrize("result, hazards, notes", [
-    (InspectionResult.HAZARDS, [], ""),
-    (InspectionResult.NO_HAZARD, [hazard_data()], ""),
-    (InspectionResult.STOP_WORK, [], ""),
-    (InspectionResult.HAZARDS, [hazard_data(deadline=datetime.date(2020, 1, 1))], ""),
-    (InspectionResult.HAZARDS, [hazard_data(description="  ")], ""),
-])
+@pytest.mark.parametrize(
+    "result, hazards, notes",
+    [
+        (InspectionResult.HAZARDS, [], ""),
+        (InspectionResult.NO_HAZARD, [hazard_data()], ""),
+        (InspectionResult.STOP_WORK, [], ""),
+        (InspectionResult.HAZARDS, [hazard_data(deadline=datetime.date(2020, 1, 1))], ""),
+        (InspectionResult.HAZARDS, [hazard_data(description="  ")], ""),
+    ],
+)
 def test_inconsistent_inspections_save_nothing(inspector, result, hazards, notes):
     registration = work(Status.UNDER_WAY)
     with pytest.raises(services.TransitionError):
@@ -151,14 +172,16 @@ def test_inconsistent_inspections_save_nothing(inspector, result, hazards, notes
 
 def test_inspection_time_cannot_be_in_the_future(inspector):
     with pytest.raises(services.TransitionError):
-        backoffice.record_inspection(work(Status.UNDER_WAY), inspector, timezone.now() + datetime.timedelta(hours=2),
-                                     InspectionResult.NO_HAZARD)
+        backoffice.record_inspection(
+            work(Status.UNDER_WAY), inspector, timezone.now() + datetime.timedelta(hours=2), InspectionResult.NO_HAZARD
+        )
 
 
 def test_write_off_refused_with_open_hazards_unless_overridden(officer, inspector):
     registration = work(Status.UNDER_WAY)
-    inspection = backoffice.record_inspection(registration, inspector, timezone.now(), InspectionResult.HAZARDS,
-                                              "", [hazard_data()])
+    inspection = backoffice.record_inspection(
+        registration, inspector, timezone.now(), InspectionResult.HAZARDS, "", [hazard_data()]
+    )
     with pytest.raises(services.TransitionError, match="1"):
         backoffice.write_off(registration, officer)
     assert Registration.objects.get(pk=registration.pk).status == Status.UNDER_WAY
@@ -191,7 +214,10 @@ def test_stop_and_release(officer):
     backoffice.release(registration, officer, "已整改到位")
     assert Registration.objects.get(pk=registration.pk).status == Status.UNDER_WAY
     assert [entry.action for entry in ModelLogEntry.objects.for_instance(registration).order_by("pk")] == [
-        "registration.submit", "registration.stop", "registration.release"]
+        "registration.submit",
+        "registration.stop",
+        "registration.release",
+    ]
 
 
 def test_referral_and_case_outcome(officer):
@@ -215,14 +241,22 @@ def test_referral_and_case_outcome(officer):
 
 def test_overdue_hazards_and_counts(inspector):
     registration, other = work(Status.UNDER_WAY), work(Status.UNDER_WAY)
-    backoffice.record_inspection(registration, inspector, timezone.now(), InspectionResult.HAZARDS, "",
-                                 [hazard_data(), hazard_data(deadline=TODAY() + datetime.timedelta(days=10))])
+    backoffice.record_inspection(
+        registration,
+        inspector,
+        timezone.now(),
+        InspectionResult.HAZARDS,
+        "",
+        [hazard_data(), hazard_data(deadline=TODAY() + datetime.timedelta(days=10))],
+    )
     later = TODAY() + datetime.timedelta(days=5)
     assert backoffice.overdue_hazards(registration, later).count() == 1
     assert backoffice.overdue_hazards(Registration.objects.all(), later).count() == 1
     assert backoffice.overdue_hazards(registration, TODAY()).count() == 0
-    rows = {row.pk: (row.open_hazard_count, row.overdue_hazard_count)
-            for row in backoffice.annotate_hazard_counts(Registration.objects.all(), later)}
+    rows = {
+        row.pk: (row.open_hazard_count, row.overdue_hazard_count)
+        for row in backoffice.annotate_hazard_counts(Registration.objects.all(), later)
+    }
     assert rows == {registration.pk: (2, 1), other.pk: (0, 0)}
 
 
@@ -260,8 +294,9 @@ def test_content_editors_can_do_nothing(client):
 
 def test_nested_objects_of_another_street_are_not_found(client, officer, inspector):
     theirs = work(Status.UNDER_WAY, JIANGTOU)
-    inspection = backoffice.record_inspection(theirs, inspector, timezone.now(), InspectionResult.HAZARDS, "",
-                                              [hazard_data()])
+    inspection = backoffice.record_inspection(
+        theirs, inspector, timezone.now(), InspectionResult.HAZARDS, "", [hazard_data()]
+    )
     referral = backoffice.refer_to_enforcement(theirs, officer, "执法队", "拒不整改")
     client.force_login(officer)
     ours = work(Status.UNDER_WAY)
@@ -287,17 +322,28 @@ def test_accept_and_return_through_the_views(client, officer):
 
 
 def inspection_post(**hazard):
-    data = {"inspected_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "result": "hazards", "notes": "",
-            "hazards-TOTAL_FORMS": "3", "hazards-INITIAL_FORMS": "0",
-            "hazards-MIN_NUM_FORMS": "0", "hazards-MAX_NUM_FORMS": "10"}
+    data = {
+        "inspected_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "result": "hazards",
+        "notes": "",
+        "hazards-TOTAL_FORMS": "3",
+        "hazards-INITIAL_FORMS": "0",
+        "hazards-MIN_NUM_FORMS": "0",
+        "hazards-MAX_NUM_FORMS": "10",
+    }
     for name, value in hazard.items():
         data[f"hazards-0-{name}"] = value
     return data
 
 
 def valid_hazard(**overrides):
-    return {"category": "fall_protection", "description": "临边无防护", "photo": photo(),
-            "deadline": (TODAY() + datetime.timedelta(days=3)).isoformat(), **overrides}
+    return {
+        "category": "fall_protection",
+        "description": "临边无防护",
+        "photo": photo(),
+        "deadline": (TODAY() + datetime.timedelta(days=3)).isoformat(),
+        **overrides,
+    }
 
 
 def test_inspection_through_the_view(client, inspector):
@@ -311,19 +357,24 @@ def test_inspection_through_the_view(client, inspector):
     hazard = Hazard.objects.get()
     assert hazard.photo and hazard.inspection.inspector == inspector
 
-    response = client.post(f"/admin/works/{registration.pk}/hazards/{hazard.pk}/rectify/",
-                           {"rectified_on": TODAY().isoformat(), "photo": photo("after.jpg")})
+    response = client.post(
+        f"/admin/works/{registration.pk}/hazards/{hazard.pk}/rectify/",
+        {"rectified_on": TODAY().isoformat(), "photo": photo("after.jpg")},
+    )
     assert response.status_code == 302
     hazard.refresh_from_db()
     assert hazard.verified_by == inspector
 
 
-@pytest.mark.parametrize("bad", [
-    {"deadline": "2020-01-01"},
-    {"photo": SimpleUploadedFile("hazard.jpg", b"MZ\x90\x00" + b"\x00" * 200, content_type="image/jpeg")},
-    {"photo": ""},
-    {"description": ""},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"deadline": "2020-01-01"},
+        {"photo": SimpleUploadedFile("hazard.jpg", b"MZ\x90\x00" + b"\x00" * 200, content_type="image/jpeg")},
+        {"photo": ""},
+        {"description": ""},
+    ],
+)
 def test_bad_inspections_save_nothing(client, inspector, bad):
     client.force_login(inspector)
     registration = work(Status.UNDER_WAY)
@@ -344,8 +395,7 @@ def test_hazards_result_without_hazards_is_shown_on_the_form(client, inspector):
 def test_write_off_view_needs_the_override_with_open_hazards(client, inspector):
     client.force_login(inspector)
     registration = work(Status.UNDER_WAY)
-    backoffice.record_inspection(registration, inspector, timezone.now(), InspectionResult.HAZARDS, "",
-                                 [hazard_data()])
+    backoffice.record_inspection(registration, inspector, timezone.now(), InspectionResult.HAZARDS, "", [hazard_data()])
     response = client.post(url(registration, "write-off"), {"override_reason": ""})
     assert response.status_code == 200 and "临边无防护栏杆" in response.content.decode()
     assert Registration.objects.get(pk=registration.pk).status == Status.UNDER_WAY
@@ -359,8 +409,10 @@ def test_referral_views(client, officer):
     assert client.post(url(registration, "refer"), {"department": "执法队", "reason": ""}).status_code == 200
     assert client.post(url(registration, "refer"), {"department": "执法队", "reason": "拒不整改"}).status_code == 302
     referral = EnforcementReferral.objects.get()
-    response = client.post(f"/admin/works/{registration.pk}/referrals/{referral.pk}/outcome/",
-                           {"case_number": "湖执〔2026〕3号", "outcome": "责令改正", "closed": "on"})
+    response = client.post(
+        f"/admin/works/{registration.pk}/referrals/{referral.pk}/outcome/",
+        {"case_number": "湖执〔2026〕3号", "outcome": "责令改正", "closed": "on"},
+    )
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.closed_at and referral.outcome == "责令改正"

@@ -60,8 +60,14 @@ def worked_case(people):
     officer, inspector = people["officer"], people["inspector"]
     registration = work()
     backoffice.accept(registration, officer)
-    backoffice.record_inspection(registration, inspector, timezone.now(), InspectionResult.STOP_WORK,
-                                 "脚手架未设防护网", [hazard_data(photo=camera_photo())])
+    backoffice.record_inspection(
+        registration,
+        inspector,
+        timezone.now(),
+        InspectionResult.STOP_WORK,
+        "脚手架未设防护网",
+        [hazard_data(photo=camera_photo())],
+    )
     referral = backoffice.refer_to_enforcement(registration, officer, "湖里街道综合执法队", "拒不整改")
     backoffice.record_case_outcome(referral, officer, "湖执2026第0012号", "已责令整改", closed=True)
     backoffice.release(registration, officer, "防护网已补设")
@@ -71,14 +77,23 @@ def worked_case(people):
 
 # History (办理记录)
 
+
 @pytest.mark.parametrize("who", ["officer", "inspector", "district"])
 def test_everyone_who_sees_the_work_reads_its_history_with_the_reasons(client, people, who):
     registration = worked_case(people)
     response = page(client, people[who], reverse("works:history", args=[registration.pk]))
     assert response.status_code == 200
     html = text(response)
-    for reason in ("脚手架未设防护网", "湖里街道综合执法队", "拒不整改", "湖执2026第0012号", "已责令整改",
-                   "防护网已补设", "业主已拆除脚手架，现场无作业", "登记人"):
+    for reason in (
+        "脚手架未设防护网",
+        "湖里街道综合执法队",
+        "拒不整改",
+        "湖执2026第0012号",
+        "已责令整改",
+        "防护网已补设",
+        "业主已拆除脚手架，现场无作业",
+        "登记人",
+    ):
         assert reason in html, reason
     assert "之前" not in html  # absolute times, not "3 分钟之前"
     assert timezone.localtime().strftime("%Y-%m-%d") in html
@@ -110,11 +125,18 @@ def test_history_queries_do_not_grow_with_the_actions(client, people, django_ass
 
 # Write-off with open hazards
 
+
 def test_override_reason_is_kept_and_left_open_hazards_are_closed_by_the_write_off(client, people):
     officer, inspector = people["officer"], people["inspector"]
     registration = work(Status.UNDER_WAY)
-    backoffice.record_inspection(registration, inspector, timezone.now(), InspectionResult.HAZARDS, "",
-                                 [hazard_data(), hazard_data(category=HazardCategory.FIRE)])
+    backoffice.record_inspection(
+        registration,
+        inspector,
+        timezone.now(),
+        InspectionResult.HAZARDS,
+        "",
+        [hazard_data(), hazard_data(category=HazardCategory.FIRE)],
+    )
     first, second = registration.hazards.all()
     backoffice.rectify_hazard(first, inspector, timezone.localdate())
     Hazard.objects.filter(pk=second.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=1))
@@ -142,8 +164,9 @@ def test_override_reason_is_kept_and_left_open_hazards_are_closed_by_the_write_o
 
 def test_a_hazard_closed_by_write_off_cannot_be_rectified_afterwards(client, people):
     registration = work(Status.UNDER_WAY)
-    backoffice.record_inspection(registration, people["inspector"], timezone.now(), InspectionResult.HAZARDS, "",
-                                 [hazard_data()])
+    backoffice.record_inspection(
+        registration, people["inspector"], timezone.now(), InspectionResult.HAZARDS, "", [hazard_data()]
+    )
     hazard = registration.hazards.get()
     backoffice.write_off(registration, people["officer"], "业主已自行拆除")
     with pytest.raises(backoffice.ActionRefused, match="核销"):
@@ -160,11 +183,13 @@ def test_a_write_off_without_open_hazards_needs_no_reason(people):
 
 # Photos
 
+
 def test_hazard_and_rectification_photos_show_as_thumbnails_without_exif(client, people):
     inspector = people["inspector"]
     registration = work(Status.UNDER_WAY)
-    backoffice.record_inspection(registration, inspector, timezone.now(), InspectionResult.HAZARDS, "",
-                                 [hazard_data(photo=camera_photo())])
+    backoffice.record_inspection(
+        registration, inspector, timezone.now(), InspectionResult.HAZARDS, "", [hazard_data(photo=camera_photo())]
+    )
     hazard = registration.hazards.get()
     backoffice.rectify_hazard(hazard, inspector, timezone.localdate(), photo=camera_photo(1200, 1600))
     detail = text(page(client, people["officer"], reverse("works:inspect", args=[registration.pk])))
@@ -184,23 +209,32 @@ def test_hazard_and_rectification_photos_show_as_thumbnails_without_exif(client,
 
 def test_photos_of_another_street_or_without_the_role_are_refused(client, people):
     registration = work(Status.UNDER_WAY)
-    backoffice.record_inspection(registration, people["inspector"], timezone.now(), InspectionResult.HAZARDS, "",
-                                 [hazard_data(photo=photo())])
+    backoffice.record_inspection(
+        registration, people["inspector"], timezone.now(), InspectionResult.HAZARDS, "", [hazard_data(photo=photo())]
+    )
     hazard = registration.hazards.get()
     url = reverse("registration_hazard_photo", args=[hazard.pk, "found"])
     assert page(client, people["other_officer"], url).status_code == 404
     assert page(client, people["editor"], url).status_code in (302, 403)
-    assert page(client, people["officer"], reverse("registration_hazard_photo", args=[hazard.pk, "other"])) \
-        .status_code in (302, 403)
+    assert page(
+        client, people["officer"], reverse("registration_hazard_photo", args=[hazard.pk, "other"])
+    ).status_code in (302, 403)
 
 
 def test_detail_queries_do_not_grow_with_hazards(client, people, django_assert_max_num_queries):
     small, large = work(Status.UNDER_WAY), work(Status.UNDER_WAY)
-    backoffice.record_inspection(small, people["inspector"], timezone.now(), InspectionResult.HAZARDS, "",
-                                 [hazard_data(photo=photo())])
+    backoffice.record_inspection(
+        small, people["inspector"], timezone.now(), InspectionResult.HAZARDS, "", [hazard_data(photo=photo())]
+    )
     for _ in range(4):
-        backoffice.record_inspection(large, people["inspector"], timezone.now(), InspectionResult.HAZARDS, "",
-                                     [hazard_data(photo=photo()), hazard_data(photo=photo())])
+        backoffice.record_inspection(
+            large,
+            people["inspector"],
+            timezone.now(),
+            InspectionResult.HAZARDS,
+            "",
+            [hazard_data(photo=photo()), hazard_data(photo=photo())],
+        )
     client.force_login(people["officer"])
     client.get(reverse("works:inspect", args=[small.pk]))
     with django_assert_max_num_queries(40) as few:
@@ -210,6 +244,7 @@ def test_detail_queries_do_not_grow_with_hazards(client, people, django_assert_m
 
 
 # Dates and values as people read them
+
 
 def test_detail_reads_in_chinese_with_beijing_times_and_yes_no(client, people):
     registration = work()
@@ -231,11 +266,19 @@ def test_works_list_shows_dates_as_dates(client, people):
 
 # Actions only when they apply
 
-@pytest.mark.parametrize("status, action", [
-    (Status.UNDER_WAY, "accept"), (Status.RETURNED, "return"), (Status.UNDER_WAY, "release"),
-    (Status.STOPPED, "stop"), (Status.COMPLETED, "inspect/new"), (Status.COMPLETED, "write-off"),
-    (Status.SUBMITTED, "refer"),
-])
+
+@pytest.mark.parametrize(
+    "status, action",
+    [
+        (Status.UNDER_WAY, "accept"),
+        (Status.RETURNED, "return"),
+        (Status.UNDER_WAY, "release"),
+        (Status.STOPPED, "stop"),
+        (Status.COMPLETED, "inspect/new"),
+        (Status.COMPLETED, "write-off"),
+        (Status.SUBMITTED, "refer"),
+    ],
+)
 def test_an_action_that_does_not_apply_explains_and_changes_nothing(client, people, status, action):
     registration = work(status)
     url = f"/admin/works/{registration.pk}/{action}/"
@@ -256,6 +299,7 @@ def test_a_closed_case_cannot_be_changed(client, people):
 
 
 # Deleting a work
+
 
 def test_only_the_district_deletes_and_must_say_why(client, people):
     registration = work()
@@ -278,6 +322,7 @@ def test_only_the_district_deletes_and_must_say_why(client, people):
 
 
 # The paper registration
+
 
 def test_paper_form_errors_name_each_field_once(client, people):
     client.force_login(people["officer"])
@@ -308,6 +353,7 @@ def test_paper_form_keeps_a_valid_walk_in(client, people):
 
 # The ledger
 
+
 def test_ledger_xlsx_has_a_named_sheet_frozen_header_contacts_and_the_override(client, people):
     registration = worked_case(people)
     registration.high_risk_operations.set(HighRiskOperation.objects.order_by("pk")[:2])
@@ -317,8 +363,14 @@ def test_ledger_xlsx_has_a_named_sheet_frozen_header_contacts_and_the_override(c
     assert sheet.title == "工程台账" and sheet.freeze_panes == "A2"
     rows = list(sheet.iter_rows(values_only=True))
     headings = rows[0]
-    for heading in ("建设单位（业主）联系人", "建设单位（业主）手机号码", "现场负责人手机号码", "危险作业",
-                    "投保", "隐患未整改即核销的理由"):
+    for heading in (
+        "建设单位（业主）联系人",
+        "建设单位（业主）手机号码",
+        "现场负责人手机号码",
+        "危险作业",
+        "投保",
+        "隐患未整改即核销的理由",
+    ):
         assert any(heading in str(cell) for cell in headings), heading
     row = dict(zip(headings, rows[1]))
     assert "业主已拆除脚手架，现场无作业" in rows[1]

@@ -18,7 +18,7 @@ from .staff import HULI, JIANGTOU, add_overdue_hazard, make_work, staff, works  
 
 pytestmark = pytest.mark.django_db
 
-UTC_TIME = datetime.datetime(2026, 3, 1, 16, 30, tzinfo=datetime.timezone.utc)  # 2026-03-02 00:30 in Xiamen
+UTC_TIME = datetime.datetime(2026, 3, 1, 16, 30, tzinfo=datetime.UTC)  # 2026-03-02 00:30 in Xiamen
 
 
 @pytest.fixture
@@ -35,8 +35,12 @@ def listed(client, **params):
 
 def test_filters(officer_client, staff):
     pending = make_work(HULI, address="湖里区兴隆路1号", high_risk_operations=[])
-    under_way = make_work(HULI, address="湖里区兴隆路2号", kind="sporadic",
-                          high_risk_operations=list(HighRiskOperation.objects.filter(code="height")))
+    under_way = make_work(
+        HULI,
+        address="湖里区兴隆路2号",
+        kind="sporadic",
+        high_risk_operations=list(HighRiskOperation.objects.filter(code="height")),
+    )
     services.change_status(under_way, Status.UNDER_WAY, by=staff["officer_huli"])
     Registration.objects.filter(pk=pending.pk).update(submitted_at=UTC_TIME)
     add_overdue_hazard(under_way, staff["inspector_huli"])
@@ -45,9 +49,7 @@ def test_filters(officer_client, staff):
     assert listed(officer_client, status="under_way") == {under_way.reference}
     assert listed(officer_client, overdue_hazards="yes") == {under_way.reference}
     assert listed(officer_client, overdue_hazards="no") == {pending.reference}
-    assert listed(officer_client, submitted_at_from="2026-03-02", submitted_at_to="2026-03-02") == {
-        pending.reference
-    }
+    assert listed(officer_client, submitted_at_from="2026-03-02", submitted_at_to="2026-03-02") == {pending.reference}
     assert listed(officer_client, high_risk_operations=HighRiskOperation.objects.get(code="height").pk) == {
         under_way.reference
     }
@@ -121,7 +123,9 @@ def make_many(count, staff):
 
 @pytest.mark.parametrize("user", ["officer_huli", "district_admin"])
 @pytest.mark.parametrize(
-    "params", [{}, {"status": "submitted", "overdue_hazards": "yes"}, {"q": "测试路"}], ids=["list", "filtered", "search"]
+    "params",
+    [{}, {"status": "submitted", "overdue_hazards": "yes"}, {"q": "测试路"}],
+    ids=["list", "filtered", "search"],
 )
 def test_list_queries_do_not_grow_with_rows(client, staff, user, params, django_assert_max_num_queries):
     client.force_login(staff[user])
@@ -129,7 +133,7 @@ def test_list_queries_do_not_grow_with_rows(client, staff, user, params, django_
     with django_assert_max_num_queries(20) as few:
         client.get(reverse("works:index"), params)
     make_many(55, staff)
-    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+    with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("works:index"), params)
     assert len(response.context["object_list"]) >= 25
 

@@ -129,9 +129,7 @@ def test_photos_write_off_override_history_and_ledger_on_a_phone(
     context.close()
 
 
-def test_the_works_list_fits_a_phone_and_reads_dates_as_dates(
-    people, live_server, phone_page, assert_accessible
-):
+def test_the_works_list_fits_a_phone_and_reads_dates_as_dates(people, live_server, phone_page, assert_accessible):
     first, second = people
     base = live_server.url
     page = phone_page

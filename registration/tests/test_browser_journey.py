@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from registration.models import Registration, RegistrantRole, Status
+from registration.models import RegistrantRole, Registration, Status
 
 pytestmark = [pytest.mark.browser]
 
@@ -104,8 +104,7 @@ def test_a_contractor_registers_a_work(demo_site, live_server, phone_page, asser
     assert page.get_by_text("现场照片.png").is_visible()
     assert page.locator("a.review-change").count() == 8
     assert_accessible(page)
-    review_form = {name: page.locator(f"input[name={name}]").input_value()
-                   for name in ("draft", "csrfmiddlewaretoken")}
+    review_form = {name: page.locator(f"input[name={name}]").input_value() for name in ("draft", "csrfmiddlewaretoken")}
     page.locator("form[data-submit-once] button[type=submit]").click()
 
     page.wait_for_url("**/register/done/**")

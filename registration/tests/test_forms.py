@@ -47,9 +47,13 @@ def error_codes(form, field):
 
 def test_valid_answers_derive_the_kind_and_normalise_identifiers():
     sporadic = WorkCategory.objects.filter(kind="sporadic").first()
-    form = RegistrationForm(answers(
-        category=str(sporadic.pk), owner_mobile="+86 138-0000-0001", contractor_uscc=" 91110108551385082q ",
-    ))
+    form = RegistrationForm(
+        answers(
+            category=str(sporadic.pk),
+            owner_mobile="+86 138-0000-0001",
+            contractor_uscc=" 91110108551385082q ",
+        )
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["kind"] == "sporadic"
     assert form.cleaned_data["owner_mobile"] == "13800000001"
@@ -61,25 +65,28 @@ def other_street_community():
     return str(Community.objects.exclude(street__code="350206001").first().pk)
 
 
-@pytest.mark.parametrize("field, value, code", [
-    ("contractor_uscc", "91110108551385082X", "uscc_checksum"),
-    ("contractor_uscc", "9111010855138508", "uscc_length"),
-    ("contractor_uscc", "9111010855138508IO", "uscc_characters"),
-    ("contractor_uscc", "", "required"),
-    ("owner_uscc", "91110000600037341X", "uscc_checksum"),
-    ("owner_uscc", "", "required"),  # a company must give it
-    ("owner_mobile", "1380000000", "mobile_invalid"),
-    ("owner_mobile", "138000000O1", "mobile_format"),
-    ("site_manager_mobile", "1440000000012", "mobile_invalid"),  # 13-digit IoT number
-    ("site_manager_mobile", "12800000000", "mobile_invalid"),
-    ("worker_count", "0", "min_value"),
-    ("address", "", "required"),
-    ("owner_type", "alien", "invalid_choice"),
-    ("planned_end", "2020-13-01", "invalid"),
-    ("investment_yuan", "-1", "min_value"),
-    ("floor_area_m2", "-0.5", "min_value"),
-    ("commitment", "", "required"),
-])
+@pytest.mark.parametrize(
+    "field, value, code",
+    [
+        ("contractor_uscc", "91110108551385082X", "uscc_checksum"),
+        ("contractor_uscc", "9111010855138508", "uscc_length"),
+        ("contractor_uscc", "9111010855138508IO", "uscc_characters"),
+        ("contractor_uscc", "", "required"),
+        ("owner_uscc", "91110000600037341X", "uscc_checksum"),
+        ("owner_uscc", "", "required"),  # a company must give it
+        ("owner_mobile", "1380000000", "mobile_invalid"),
+        ("owner_mobile", "138000000O1", "mobile_format"),
+        ("site_manager_mobile", "1440000000012", "mobile_invalid"),  # 13-digit IoT number
+        ("site_manager_mobile", "12800000000", "mobile_invalid"),
+        ("worker_count", "0", "min_value"),
+        ("address", "", "required"),
+        ("owner_type", "alien", "invalid_choice"),
+        ("planned_end", "2020-13-01", "invalid"),
+        ("investment_yuan", "-1", "min_value"),
+        ("floor_area_m2", "-0.5", "min_value"),
+        ("commitment", "", "required"),
+    ],
+)
 def test_invalid_field(field, value, code):
     form = RegistrationForm(answers(**{field: value}))
     assert not form.is_valid()
@@ -104,10 +111,14 @@ def test_property_company_details_are_required_when_it_registers():
     form = RegistrationForm(answers(registrant_role=RegistrantRole.PROPERTY_COMPANY))
     for field in ("property_company_name", "property_company_contact", "property_company_mobile"):
         assert error_codes(form, field) == ["required"]
-    form = RegistrationForm(answers(
-        registrant_role=RegistrantRole.PROPERTY_COMPANY, property_company_name="厦门示例物业服务有限公司",
-        property_company_contact="陈经理", property_company_mobile="137 0000 0003",
-    ))
+    form = RegistrationForm(
+        answers(
+            registrant_role=RegistrantRole.PROPERTY_COMPANY,
+            property_company_name="厦门示例物业服务有限公司",
+            property_company_contact="陈经理",
+            property_company_mobile="137 0000 0003",
+        )
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["property_company_mobile"] == "13700000003"
 
@@ -121,11 +132,17 @@ def test_policy_number_is_required_when_insured():
 def test_answers_that_do_not_apply_are_ignored():
     """Without JavaScript every field shows; what was typed in a field that
     does not apply must neither block the form nor be saved."""
-    form = RegistrationForm(answers(
-        owner_type=OwnerType.INDIVIDUAL, owner_uscc="rubbish",
-        registrant_role=RegistrantRole.CONTRACTOR, property_company_name="物业", property_company_mobile="123",
-        insured="False", insurance_policy_number="P-1",
-    ))
+    form = RegistrationForm(
+        answers(
+            owner_type=OwnerType.INDIVIDUAL,
+            owner_uscc="rubbish",
+            registrant_role=RegistrantRole.CONTRACTOR,
+            property_company_name="物业",
+            property_company_mobile="123",
+            insured="False",
+            insurance_policy_number="P-1",
+        )
+    )
     assert form.is_valid(), form.errors
     for field in ("owner_uscc", "property_company_name", "property_company_mobile", "insurance_policy_number"):
         assert form.cleaned_data[field] == ""
@@ -135,7 +152,10 @@ def test_planned_dates():
     today = TODAY()
     cases = {
         (today - datetime.timedelta(days=1), today + datetime.timedelta(days=5)): ("planned_start", "start_in_past"),
-        (today + datetime.timedelta(days=380), today + datetime.timedelta(days=400)): ("planned_start", "start_too_late"),
+        (today + datetime.timedelta(days=380), today + datetime.timedelta(days=400)): (
+            "planned_start",
+            "start_too_late",
+        ),
         (today + datetime.timedelta(days=10), today + datetime.timedelta(days=9)): ("planned_end", "end_before_start"),
     }
     for (start, end), (field, code) in cases.items():
@@ -189,15 +209,20 @@ def test_real_photos_and_pdf_are_accepted_by_their_content():
     )
     assert form.is_valid(), form.errors
     assert [(kind, f.content_type) for kind, f in form.uploads] == [
-        ("photo", "image/jpeg"), ("photo", "image/png"), ("contract", "application/pdf")
+        ("photo", "image/jpeg"),
+        ("photo", "image/png"),
+        ("contract", "application/pdf"),
     ]
 
 
-@pytest.mark.parametrize("content", [
-    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200,  # Windows executable
-    b"\x7fELF\x02\x01\x01" + b"\x00" * 200,  # Linux executable
-    b"<html><script>alert(1)</script></html>",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200,  # Windows executable
+        b"\x7fELF\x02\x01\x01" + b"\x00" * 200,  # Linux executable
+        b"<html><script>alert(1)</script></html>",
+    ],
+)
 def test_an_executable_renamed_jpg_is_refused(content):
     form = files_form(photos=[upload("photo.jpg", content, "image/jpeg")])
     assert error_codes(form, "photos") == ["file_type"]
@@ -228,8 +253,13 @@ def test_a_20_mb_file_is_refused_from_its_size_without_reading_it():
 
 
 def test_errors_name_each_bad_file():
-    form = files_form(photos=[upload("a.jpg", b"MZ" + b"\x00" * 100), upload("ok.png", image_bytes()),
-                              upload("b.jpg", b"\x7fELF" + b"\x00" * 100)])
+    form = files_form(
+        photos=[
+            upload("a.jpg", b"MZ" + b"\x00" * 100),
+            upload("ok.png", image_bytes()),
+            upload("b.jpg", b"\x7fELF" + b"\x00" * 100),
+        ]
+    )
     messages = form.errors["photos"]
     assert len(messages) == 2
     assert "a.jpg" in messages[0] and "b.jpg" in messages[1]

@@ -109,6 +109,8 @@ def test_refused_under_production_settings_unless_forced(settings):
 def test_allocate_references_takes_a_block_after_single_numbers():
     assert services.allocate_reference(prefix="HL", year=2030) == "HL-2030-000001"
     assert services.allocate_references(3, prefix="HL", year=2030) == [
-        "HL-2030-000002", "HL-2030-000003", "HL-2030-000004",
+        "HL-2030-000002",
+        "HL-2030-000003",
+        "HL-2030-000004",
     ]
     assert services.allocate_reference(prefix="HL", year=2030) == "HL-2030-000005"

@@ -117,12 +117,15 @@ def test_amounts_over_the_threshold_explain_the_permit(client, nothing_saved):
     assert 'href="https://zjj.example.cn/permit"' in html
 
 
-@pytest.mark.parametrize("files", [
-    {"photos": [SimpleUploadedFile("photo.jpg", b"MZ\x90\x00" + b"\x00" * 500, content_type="image/jpeg")]},
-    {"contract": SimpleUploadedFile("big.pdf", PDF + b"\x00" * (20 * 1024 * 1024), content_type="application/pdf")},
-    {"photos": [SimpleUploadedFile(f"p{i}.png", image_bytes(), content_type="image/png") for i in range(6)]},
-    {"photos": [SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 40, content_type="image/png")]},
-])
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"photos": [SimpleUploadedFile("photo.jpg", b"MZ\x90\x00" + b"\x00" * 500, content_type="image/jpeg")]},
+        {"contract": SimpleUploadedFile("big.pdf", PDF + b"\x00" * (20 * 1024 * 1024), content_type="application/pdf")},
+        {"photos": [SimpleUploadedFile(f"p{i}.png", image_bytes(), content_type="image/png") for i in range(6)]},
+        {"photos": [SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 40, content_type="image/png")]},
+    ],
+)
 def test_bad_files_save_nothing(client, nothing_saved, files):
     response = fill(client, files=files)
     assert response.status_code == 200
@@ -146,8 +149,14 @@ def test_posts_without_csrf_token_are_refused(nothing_saved):
 
 def test_the_whole_journey_with_files(client):
     before = private_files()
-    response = fill(client, files={"photos": [photo("现场.png")], "contract": SimpleUploadedFile(
-        "合同.pdf", PDF, content_type="application/pdf")}, address="<script>alert('x')</script>示例路1号")
+    response = fill(
+        client,
+        files={
+            "photos": [photo("现场.png")],
+            "contract": SimpleUploadedFile("合同.pdf", PDF, content_type="application/pdf"),
+        },
+        address="<script>alert('x')</script>示例路1号",
+    )
     assert response.status_code == 302 and response["Location"] == REVIEW
     stored = draft(client)
     assert [item["name"].startswith("staging/") for item in stored["files"]] == [True, True]
@@ -230,8 +239,11 @@ def test_change_link_prefills_the_form_and_keeps_staged_files(client):
 
 
 def test_query_counts_of_review_and_receipt_do_not_grow(client, django_assert_max_num_queries):
-    fill(client, files={"photos": [photo(f"p{i}.png") for i in range(4)]},
-         high_risk_operations=[str(pk) for pk in HighRiskOperation.objects.values_list("pk", flat=True)])
+    fill(
+        client,
+        files={"photos": [photo(f"p{i}.png") for i in range(4)]},
+        high_risk_operations=[str(pk) for pk in HighRiskOperation.objects.values_list("pk", flat=True)],
+    )
     # session, settings, the answers checked again (each choice, each
     # foreign key, the date constraint), then the page chrome
     with django_assert_max_num_queries(18):
@@ -277,8 +289,14 @@ def test_receipt_hides_a_private_owner_and_shows_an_organisation():
 
 def returned(client, **overrides):
     registration = registration_for(client, **overrides)
-    Attachment.objects.create(registration=registration, kind="photo", original_name="旧照片.png",
-                              content_type="image/png", size=3, file=ContentFile(b"png", name="x.png"))
+    Attachment.objects.create(
+        registration=registration,
+        kind="photo",
+        original_name="旧照片.png",
+        content_type="image/png",
+        size=3,
+        file=ContentFile(b"png", name="x.png"),
+    )
     services.change_status(registration, Status.RETURNED, actor_label="湖里街道", reason="请补充现场照片")
     return registration
 
@@ -329,8 +347,9 @@ def test_abandoned_staged_uploads_are_purged(client, settings):
     from django.core.management import call_command
 
     fill(client, files={"photos": [photo("old.png"), photo("new.png")]})
-    old, new = (Path(settings.STORAGES["private"]["OPTIONS"]["location"]) / item["name"]
-                for item in draft(client)["files"])
+    old, new = (
+        Path(settings.STORAGES["private"]["OPTIONS"]["location"]) / item["name"] for item in draft(client)["files"]
+    )
     long_ago = time.time() - settings.SESSION_COOKIE_AGE - 60
     os.utime(old, (long_ago, long_ago))
     call_command("purge_staged_uploads", stdout=open(os.devnull, "w"))

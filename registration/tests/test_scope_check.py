@@ -1,8 +1,7 @@
 """The scope self-check: the decision rules, the amounts people type, and the page."""
 
-from decimal import Decimal
-
 import re
+from decimal import Decimal
 
 import pytest
 from django.utils import translation
@@ -20,6 +19,7 @@ def threshold(investment="300000", area="300"):
 
 
 # --- the decision ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("work_type", [WorkType.BUILDING, WorkType.FIT_OUT, WorkType.OTHER])
 @pytest.mark.parametrize(
@@ -51,9 +51,15 @@ def test_equipment_work_is_always_registered_and_needs_no_amounts():
     assert decide(WorkType.EQUIPMENT, False, Decimal("9000000"), Decimal("9000"), threshold()) == Outcome.REGISTER
 
 
-@pytest.mark.parametrize("work_type, answer", [
-    (WorkType.TEMPORARY, False), (WorkType.TEMPORARY, True), (WorkType.FIT_OUT, True), (WorkType.EQUIPMENT, True),
-])
+@pytest.mark.parametrize(
+    "work_type, answer",
+    [
+        (WorkType.TEMPORARY, False),
+        (WorkType.TEMPORARY, True),
+        (WorkType.FIT_OUT, True),
+        (WorkType.EQUIPMENT, True),
+    ],
+)
 def test_temporary_constructions_follow_their_own_rules(work_type, answer):
     assert not needs_amounts(work_type, answer)
     assert decide(work_type, answer, None, None, threshold()) == Outcome.TEMPORARY
@@ -67,6 +73,7 @@ def test_missing_amounts_are_a_programming_error_when_they_matter():
 
 
 # --- formatting -------------------------------------------------------------
+
 
 def test_amounts_in_english():
     with translation.override("en"):
@@ -90,43 +97,56 @@ def test_amounts_in_chinese_are_counted_in_wan():
 
 # --- the form ---------------------------------------------------------------
 
+
 def form(**data):
     return ScopeCheckForm({"work_type": "fit_out", "temporary": "no", **data})
 
 
-@pytest.mark.parametrize("typed, value", [
-    ("120000", Decimal("120000")),
-    ("１２００００", Decimal("120000")),  # full-width digits from a Chinese input method
-    ("120,000", Decimal("120000")),
-    ("12万", Decimal("120000")),
-    ("12.5万元", Decimal("125000")),
-    (" 80000元 ", Decimal("80000")),
-    ("0", Decimal("0")),
-])
+@pytest.mark.parametrize(
+    "typed, value",
+    [
+        ("120000", Decimal("120000")),
+        ("１２００００", Decimal("120000")),  # full-width digits from a Chinese input method
+        ("120,000", Decimal("120000")),
+        ("12万", Decimal("120000")),
+        ("12.5万元", Decimal("125000")),
+        (" 80000元 ", Decimal("80000")),
+        ("0", Decimal("0")),
+    ],
+)
 def test_investment_as_people_type_it(typed, value):
     f = form(investment=typed, area="50")
     assert f.is_valid(), f.errors
     assert f.cleaned_data["investment"] == value
 
 
-@pytest.mark.parametrize("typed, value", [
-    ("95.5", Decimal("95.5")), ("120平方米", Decimal("120")), ("80㎡", Decimal("80")), ("80 m²", Decimal("80")),
-])
+@pytest.mark.parametrize(
+    "typed, value",
+    [
+        ("95.5", Decimal("95.5")),
+        ("120平方米", Decimal("120")),
+        ("80㎡", Decimal("80")),
+        ("80 m²", Decimal("80")),
+    ],
+)
 def test_area_as_people_type_it(typed, value):
     f = form(investment="1000", area=typed)
     assert f.is_valid(), f.errors
     assert f.cleaned_data["area"] == value
 
 
-@pytest.mark.parametrize("field, typed, code", [
-    ("investment", "-1", "min_value"),
-    ("investment", "abc", "invalid"),
-    ("investment", "万", "invalid"),
-    ("investment", "NaN", "invalid"),
-    ("investment", "1e13", "max_value"),
-    ("area", "-0.5", "min_value"),
-    ("area", "三十", "invalid"),
-])
+@pytest.mark.parametrize(
+    "field, typed, code",
+    [
+        ("investment", "-1", "min_value"),
+        ("investment", "abc", "invalid"),
+        ("investment", "万", "invalid"),
+        ("investment", "NaN", "invalid"),
+        ("investment", "1e13", "max_value"),
+        ("area", "-0.5", "min_value"),
+        ("area", "三十", "invalid"),
+    ],
+)
 def test_bad_amounts_are_refused(field, typed, code):
     f = form(**{"investment": "1000", "area": "10", field: typed})
     assert not f.is_valid()
@@ -152,6 +172,7 @@ def test_both_questions_must_be_answered():
 
 
 # --- the page ---------------------------------------------------------------
+
 
 @pytest.fixture
 def portal_settings(db):

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 
 from portal.models import PortalSettings
 from registration import services
-from registration.models import ReferenceCounter, Registration, RegistrantRole, Status, StatusChange
+from registration.models import ReferenceCounter, RegistrantRole, Registration, Status, StatusChange
 
 from .factories import registration_data
 
@@ -60,7 +60,9 @@ def test_invalid_data_saves_nothing_and_uses_no_number():
         services.create_registration(registration_data(contractor_uscc="91110108551385082X"))
     with pytest.raises(ValidationError):
         start = datetime.date.today() + datetime.timedelta(days=5)
-        services.create_registration(registration_data(planned_start=start, planned_end=start - datetime.timedelta(days=1)))
+        services.create_registration(
+            registration_data(planned_start=start, planned_end=start - datetime.timedelta(days=1))
+        )
     assert not Registration.objects.exists()
     assert not StatusChange.objects.exists()
     assert ReferenceCounter.objects.filter(last_number__gt=0).count() == 0
@@ -139,7 +141,9 @@ def test_session_grants():
 def test_parallel_submissions_get_distinct_numbers():
     """20+ submissions at the same moment: all saved, every number distinct."""
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to test (CI runs this on PostgreSQL)")
+        pytest.skip(
+            "needs PostgreSQL: SQLite serialises writers, there is no race to test (CI runs this on PostgreSQL)"
+        )
     workers = 24
     data = registration_data()
     barrier = threading.Barrier(workers)

@@ -53,6 +53,7 @@ def registration_queries(queries):
 
 # --- finding a registration ---------------------------------------------------
 
+
 def test_the_form(client, home_page):
     response = client.get(URL, {"reference": "HL-2026-000007"})
     assert response.status_code == 200
@@ -70,11 +71,14 @@ def test_success_redirects_to_the_status_page(client, registration):
     assert client.get(response["Location"]).status_code == 200
 
 
-@pytest.mark.parametrize("typed_reference, typed_mobile", [
-    ("  hl-2026-000001 ", "139 0000 0002"),
-    ("ＨＬ－２０２６－０００００１", "+86 139-0000-0002"),  # full-width, from a Chinese input method
-    ("hl-2026-000001", "１３９０００００００２"),
-])
+@pytest.mark.parametrize(
+    "typed_reference, typed_mobile",
+    [
+        ("  hl-2026-000001 ", "139 0000 0002"),
+        ("ＨＬ－２０２６－０００００１", "+86 139-0000-0002"),  # full-width, from a Chinese input method
+        ("hl-2026-000001", "１３９０００００００２"),
+    ],
+)
 def test_reference_and_mobile_are_normalised(client, registration, typed_reference, typed_mobile):
     assert registration.reference == "HL-2026-000001"
     response = lookup(client, typed_reference, typed_mobile)
@@ -108,7 +112,8 @@ def test_wrong_reference_and_wrong_mobile_get_the_same_answer(client, registrati
     ref_sql, mobile_sql = registration_queries(wrong_ref_queries), registration_queries(wrong_mobile_queries)
     assert len(ref_sql) == len(mobile_sql) == 1
     assert ref_sql[0].replace("HL-2026-000999", "?").replace(MOBILE, "?") == mobile_sql[0].replace(
-        registration.reference, "?").replace("13700000000", "?")
+        registration.reference, "?"
+    ).replace("13700000000", "?")
     assert services.SESSION_KEY not in client.session
 
 
@@ -121,14 +126,17 @@ def test_no_match_message(client, registration):
         ]
 
 
-@pytest.mark.parametrize("reference, mobile, field", [
-    ("", MOBILE, "reference"),
-    ("HL2026000001", MOBILE, "reference"),
-    ("<script>", MOBILE, "reference"),
-    ("HL-2026-000001", "", "mobile"),
-    ("HL-2026-000001", "1390000000", "mobile"),
-    ("HL-2026-000001", "12900000002", "mobile"),
-])
+@pytest.mark.parametrize(
+    "reference, mobile, field",
+    [
+        ("", MOBILE, "reference"),
+        ("HL2026000001", MOBILE, "reference"),
+        ("<script>", MOBILE, "reference"),
+        ("HL-2026-000001", "", "mobile"),
+        ("HL-2026-000001", "1390000000", "mobile"),
+        ("HL-2026-000001", "12900000002", "mobile"),
+    ],
+)
 def test_malformed_input_gets_field_errors_and_no_lookup(client, registration, reference, mobile, field):
     with CaptureQueriesContext(connection) as queries:
         response = lookup(client, reference, mobile)
@@ -147,6 +155,7 @@ def test_post_without_csrf_token_is_refused(registration):
 
 
 # --- throttling ---------------------------------------------------------------
+
 
 def test_eleventh_attempt_from_one_client_is_refused(client, registration):
     for number in range(10):
@@ -216,6 +225,7 @@ def test_viewing_the_form_is_not_counted(client, registration):
 
 # --- the status page ------------------------------------------------------------
 
+
 def test_status_page_is_refused_to_another_session(client, registration):
     lookup(client, registration.reference)
     assert client.get(detail_url(registration)).status_code == 200
@@ -239,7 +249,8 @@ def test_status_page_shows_the_history_and_the_return_reason(client, registratio
     content = response.content.decode()
     assert response["X-Robots-Tag"] == "noindex" and "no-cache" in response["Cache-Control"]
     assert [(c.from_status, c.to_status) for c in response.context["history"]] == [
-        ("", Status.SUBMITTED), (Status.SUBMITTED, Status.RETURNED)
+        ("", Status.SUBMITTED),
+        (Status.SUBMITTED, Status.RETURNED),
     ]
     assert content.count(reason) == 2  # beside what to do next, and in the history
     assert "湖里街道" in content

@@ -6,7 +6,6 @@ from django.test.utils import CaptureQueriesContext
 
 from registration import services
 from registration.models import OwnerType, Status, StatusChange
-
 from registration.status_guide import ENDED_NOTICES
 
 from .factories import registration_data

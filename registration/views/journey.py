@@ -48,10 +48,12 @@ class Journey:
         """A page explaining why this registration cannot be corrected now, or None."""
         if self.registration and self.registration.status != Status.RETURNED:
             return _message(
-                self.request, _("This registration cannot be corrected"),
+                self.request,
+                _("This registration cannot be corrected"),
                 _("Only a registration returned for correction can be corrected. Its status is now “%(status)s”.")
                 % {"status": self.registration.get_status_display()},
-                status=409, link=reverse("registration:done", args=[self.registration.reference]),
+                status=409,
+                link=reverse("registration:done", args=[self.registration.reference]),
                 link_text=_("See the registration"),
             )
         return None
@@ -92,8 +94,12 @@ def _accessible_or_404(request, reference):
 
 
 def _message(request, title, text, status, link, link_text):
-    return render(request, "registration/message.html",
-                  {"title": title, "text": text, "link": link, "link_text": link_text}, status=status)
+    return render(
+        request,
+        "registration/message.html",
+        {"title": title, "text": text, "link": link, "link_text": link_text},
+        status=status,
+    )
 
 
 def _content_length(request):
@@ -104,10 +110,16 @@ def _content_length(request):
 
 
 def _render_form(request, journey, form):
-    return render(request, "registration/form.html", {
-        "form": form, "journey": journey, "return_reason": journey.return_reason(),
-        "max_files": MAX_FILES,
-    })
+    return render(
+        request,
+        "registration/form.html",
+        {
+            "form": form,
+            "journey": journey,
+            "return_reason": journey.return_reason(),
+            "max_files": MAX_FILES,
+        },
+    )
 
 
 # Every page of the journey shows personal data from this session: never
@@ -123,10 +135,13 @@ def form_view(request, reference=None):
     the real view)."""
     if request.method == "POST" and _content_length(request) > MAX_REQUEST_BYTES:
         return _message(
-            request, _("The files are too large"),
+            request,
+            _("The files are too large"),
             _("At most %(count)d files of 10 MB each can be sent. Go back and choose fewer or smaller files.")
             % {"count": MAX_FILES},
-            status=413, link=request.path, link_text=_("Back to the form"),
+            status=413,
+            link=request.path,
+            link_text=_("Back to the form"),
         )
     return _form(request, reference)
 
@@ -168,18 +183,29 @@ def review_view(request, reference=None):
         registration = journey.submit(form)
         services.remember_access(request, registration)
         return redirect("registration:done", registration.reference)
-    return render(request, "registration/review.html", {
-        "journey": journey, "sections": form.review_sections(), "files": journey.draft.files,
-    })
+    return render(
+        request,
+        "registration/review.html",
+        {
+            "journey": journey,
+            "sections": form.review_sections(),
+            "files": journey.draft.files,
+        },
+    )
 
 
 @never_cache
 @require_safe
 def done(request, reference):
     registration = _accessible_or_404(request, reference)
-    return render(request, "registration/done.html", {
-        "registration": registration, "working_days": REVIEW_WORKING_DAYS,
-    })
+    return render(
+        request,
+        "registration/done.html",
+        {
+            "registration": registration,
+            "working_days": REVIEW_WORKING_DAYS,
+        },
+    )
 
 
 @never_cache
@@ -191,9 +217,14 @@ def receipt(request, reference):
         .get(pk=_accessible_or_404(request, reference).pk)
     )
     verify_path = reverse("registration:verify", args=[registration.verify_token])
-    return render(request, "registration/receipt.html", {
-        "registration": registration, "verify_url": request.build_absolute_uri(verify_path),
-    })
+    return render(
+        request,
+        "registration/receipt.html",
+        {
+            "registration": registration,
+            "verify_url": request.build_absolute_uri(verify_path),
+        },
+    )
 
 
 urlpatterns = [

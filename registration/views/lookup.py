@@ -43,16 +43,20 @@ def scope_check(request):
     settings = PortalSettings.load(request_or_site=request)
     data = form.cleaned_data
     answers = {name: request.GET.get(name, "") for name in fields}
-    return render(request, "registration/scope_check_result.html", {
-        "outcome": form.outcome(settings),
-        "work_type": data["work_type"],
-        "investment": "" if data["investment"] is None else scope.format_yuan(data["investment"]),
-        "area": "" if data["area"] is None else scope.format_area(data["area"]),
-        "investment_limit": scope.format_yuan(settings.threshold_investment_yuan),
-        "area_limit": scope.format_area(settings.threshold_area_m2),
-        "register_url": reverse("registration:form"),
-        "change_url": f"{reverse('registration:scope_check')}?{urlencode({**answers, 'edit': '1'})}",
-    })
+    return render(
+        request,
+        "registration/scope_check_result.html",
+        {
+            "outcome": form.outcome(settings),
+            "work_type": data["work_type"],
+            "investment": "" if data["investment"] is None else scope.format_yuan(data["investment"]),
+            "area": "" if data["area"] is None else scope.format_area(data["area"]),
+            "investment_limit": scope.format_yuan(settings.threshold_investment_yuan),
+            "area_limit": scope.format_area(settings.threshold_area_m2),
+            "register_url": reverse("registration:form"),
+            "change_url": f"{reverse('registration:scope_check')}?{urlencode({**answers, 'edit': '1'})}",
+        },
+    )
 
 
 def _no_index(response):
@@ -70,16 +74,32 @@ def verify(request, token):
     loaded, so no phone number, ID or owner name can reach the template."""
     registration = (
         Registration.objects.select_related("category", "street", "community")
-        .only("reference", "status", "kind", "planned_start", "planned_end", "contractor_name",
-              "category__name", "street__name", "community__name")
+        .only(
+            "reference",
+            "status",
+            "kind",
+            "planned_start",
+            "planned_end",
+            "contractor_name",
+            "category__name",
+            "street__name",
+            "community__name",
+        )
         .filter(verify_token=token)
         .first()
     )
     if registration is None:
         return _no_index(render(request, "registration/verify_not_found.html", status=404))
-    return _no_index(render(request, "registration/verify.html", {
-        "registration": registration, **status_context(registration.status),
-    }))
+    return _no_index(
+        render(
+            request,
+            "registration/verify.html",
+            {
+                "registration": registration,
+                **status_context(registration.status),
+            },
+        )
+    )
 
 
 def _lookup_allowed(request, reference):
@@ -120,21 +140,29 @@ def status_detail(request, reference):
     registration = services.accessible_registration(request, reference)
     if registration is None:
         return redirect(f"{reverse('registration:status')}?{urlencode({'reference': reference})}")
-    history = list(registration.status_changes.only(
-        "from_status", "to_status", "actor_label", "reason", "created_at", "registration_id"
-    ))
+    history = list(
+        registration.status_changes.only(
+            "from_status", "to_status", "actor_label", "reason", "created_at", "registration_id"
+        )
+    )
     # Why it was returned, stopped or withdrawn: shown again beside what to do next.
     latest = next((change for change in reversed(history) if change.to_status == registration.status), None)
     current_reason = latest.reason if latest and registration.status in services.REASON_REQUIRED else ""
     returned = registration.status == Status.RETURNED
-    return _no_index(render(request, "registration/status_detail.html", {
-        "registration": registration,
-        "history": history,
-        "current_reason": current_reason,
-        "correct_url": reverse("registration:correct", args=[reference]) if returned else "",
-        "receipt_url": reverse("registration:receipt", args=[reference]),
-        **status_context(registration.status),
-    }))
+    return _no_index(
+        render(
+            request,
+            "registration/status_detail.html",
+            {
+                "registration": registration,
+                "history": history,
+                "current_reason": current_reason,
+                "correct_url": reverse("registration:correct", args=[reference]) if returned else "",
+                "receipt_url": reverse("registration:receipt", args=[reference]),
+                **status_context(registration.status),
+            },
+        )
+    )
 
 
 urlpatterns = [

@@ -3,168 +3,482 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import portal.validators
-import training.models
 from django.conf import settings
 from django.db import migrations, models
 
+import portal.validators
+import training.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('portal', '0005_staff_profile'),
-        ('wagtaildocs', '0014_alter_document_file_size'),
+        ("portal", "0005_staff_profile"),
+        ("wagtaildocs", "0014_alter_document_file_size"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AudienceRole',
+            name="AudienceRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('street_officer', 'Street case officer'), ('grid_worker', 'Community grid worker'), ('safety_inspector', 'Full-time safety inspector'), ('property_staff', 'Property management staff'), ('construction_worker', 'Construction worker'), ('other', 'Other')], max_length=30, unique=True, verbose_name='role')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("street_officer", "Street case officer"),
+                            ("grid_worker", "Community grid worker"),
+                            ("safety_inspector", "Full-time safety inspector"),
+                            ("property_staff", "Property management staff"),
+                            ("construction_worker", "Construction worker"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        unique=True,
+                        verbose_name="role",
+                    ),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="sort order")),
             ],
             options={
-                'verbose_name': 'audience role',
-                'verbose_name_plural': 'audience roles',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "audience role",
+                "verbose_name_plural": "audience roles",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="sort order")),
             ],
             options={
-                'verbose_name': 'training topic',
-                'verbose_name_plural': 'training topics',
-                'ordering': ['sort_order', 'name'],
+                "verbose_name": "training topic",
+                "verbose_name_plural": "training topics",
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingSettings',
+            name="TrainingSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('default_grace_minutes', models.PositiveSmallIntegerField(default=15, help_text='New sessions mark a self check-in as late this many minutes after the start.', validators=[django.core.validators.MaxValueValidator(1440)], verbose_name='default grace period (minutes)')),
-                ('default_checkin_lead_minutes', models.PositiveSmallIntegerField(default=30, help_text='New sessions open the self check-in this many minutes before the start.', validators=[django.core.validators.MaxValueValidator(1440)], verbose_name='default check-in lead time (minutes)')),
-                ('compliance_min_sessions_per_year', models.PositiveSmallIntegerField(default=2, help_text='Trainees who attended fewer sessions this year are listed as not compliant.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='sessions required per year')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "default_grace_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=15,
+                        help_text="New sessions mark a self check-in as late this many minutes after the start.",
+                        validators=[django.core.validators.MaxValueValidator(1440)],
+                        verbose_name="default grace period (minutes)",
+                    ),
+                ),
+                (
+                    "default_checkin_lead_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        help_text="New sessions open the self check-in this many minutes before the start.",
+                        validators=[django.core.validators.MaxValueValidator(1440)],
+                        verbose_name="default check-in lead time (minutes)",
+                    ),
+                ),
+                (
+                    "compliance_min_sessions_per_year",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="Trainees who attended fewer sessions this year are listed as not compliant.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="sessions required per year",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'training settings',
+                "verbose_name": "training settings",
             },
         ),
         migrations.CreateModel(
-            name='Trainee',
+            name="Trainee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('role', models.CharField(choices=[('street_officer', 'Street case officer'), ('grid_worker', 'Community grid worker'), ('safety_inspector', 'Full-time safety inspector'), ('property_staff', 'Property management staff'), ('construction_worker', 'Construction worker'), ('other', 'Other')], max_length=30, verbose_name='role')),
-                ('organisation', models.CharField(blank=True, max_length=100, verbose_name='organisation')),
-                ('mobile', models.CharField(error_messages={'unique': 'A trainee with this mobile number is already on the roster.'}, max_length=20, unique=True, validators=[portal.validators.validate_mobile], verbose_name='mobile number')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('community', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='trainees', to='portal.community', verbose_name='community')),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='trainees', to='portal.street', verbose_name='street')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("street_officer", "Street case officer"),
+                            ("grid_worker", "Community grid worker"),
+                            ("safety_inspector", "Full-time safety inspector"),
+                            ("property_staff", "Property management staff"),
+                            ("construction_worker", "Construction worker"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                ("organisation", models.CharField(blank=True, max_length=100, verbose_name="organisation")),
+                (
+                    "mobile",
+                    models.CharField(
+                        error_messages={"unique": "A trainee with this mobile number is already on the roster."},
+                        max_length=20,
+                        unique=True,
+                        validators=[portal.validators.validate_mobile],
+                        verbose_name="mobile number",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="trainees",
+                        to="portal.community",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="trainees",
+                        to="portal.street",
+                        verbose_name="street",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trainee',
-                'verbose_name_plural': 'trainees',
-                'ordering': ['street__sort_order', 'street__code', 'name', 'pk'],
+                "verbose_name": "trainee",
+                "verbose_name_plural": "trainees",
+                "ordering": ["street__sort_order", "street__code", "name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingSession',
+            name="TrainingSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=100, verbose_name='title')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('venue', models.CharField(max_length=200, verbose_name='venue')),
-                ('level', models.CharField(choices=[('district', 'District'), ('street', 'Street')], default='district', max_length=10, verbose_name='organised by')),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text='Leave empty for no limit.', null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='capacity')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='planned', max_length=10, verbose_name='status')),
-                ('checkin_code', models.CharField(default=training.models.new_checkin_code, editable=False, max_length=6, unique=True, verbose_name='check-in code')),
-                ('checkin_opens_minutes_before', models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MaxValueValidator(1440)], verbose_name='check-in opens (minutes before the start)')),
-                ('late_after_minutes', models.PositiveSmallIntegerField(default=15, help_text='Trainees checking in later than this are marked late.', validators=[django.core.validators.MaxValueValidator(1440)], verbose_name='late after (minutes after the start)')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('audience_roles', models.ManyToManyField(help_text='The roles expected to attend; the attendance sheet lists their trainees.', related_name='sessions', to='training.audiencerole', verbose_name='audience')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('materials', models.ManyToManyField(blank=True, related_name='training_sessions', to='wagtaildocs.document', verbose_name='materials')),
-                ('street', models.ForeignKey(blank=True, help_text='Required when the session is organised by a street.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='training_sessions', to='portal.street', verbose_name='street')),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='training.topic', verbose_name='topic')),
-                ('trainers', models.ManyToManyField(help_text='Only these trainers may edit the session and mark its attendance.', related_name='training_sessions', to=settings.AUTH_USER_MODEL, verbose_name='trainers')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=100, verbose_name="title")),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                ("venue", models.CharField(max_length=200, verbose_name="venue")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("district", "District"), ("street", "Street")],
+                        default="district",
+                        max_length=10,
+                        verbose_name="organised by",
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Leave empty for no limit.",
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="capacity",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "Planned"), ("held", "Held"), ("cancelled", "Cancelled")],
+                        default="planned",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "checkin_code",
+                    models.CharField(
+                        default=training.models.new_checkin_code,
+                        editable=False,
+                        max_length=6,
+                        unique=True,
+                        verbose_name="check-in code",
+                    ),
+                ),
+                (
+                    "checkin_opens_minutes_before",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        validators=[django.core.validators.MaxValueValidator(1440)],
+                        verbose_name="check-in opens (minutes before the start)",
+                    ),
+                ),
+                (
+                    "late_after_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=15,
+                        help_text="Trainees checking in later than this are marked late.",
+                        validators=[django.core.validators.MaxValueValidator(1440)],
+                        verbose_name="late after (minutes after the start)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "audience_roles",
+                    models.ManyToManyField(
+                        help_text="The roles expected to attend; the attendance sheet lists their trainees.",
+                        related_name="sessions",
+                        to="training.audiencerole",
+                        verbose_name="audience",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "materials",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="training_sessions",
+                        to="wagtaildocs.document",
+                        verbose_name="materials",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Required when the session is organised by a street.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_sessions",
+                        to="portal.street",
+                        verbose_name="street",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="training.topic",
+                        verbose_name="topic",
+                    ),
+                ),
+                (
+                    "trainers",
+                    models.ManyToManyField(
+                        help_text="Only these trainers may edit the session and mark its attendance.",
+                        related_name="training_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="trainers",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'training session',
-                'verbose_name_plural': 'training sessions',
-                'ordering': ['-starts_at', '-pk'],
+                "verbose_name": "training session",
+                "verbose_name_plural": "training sessions",
+                "ordering": ["-starts_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CheckinRequest',
+            name="CheckinRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('mobile', models.CharField(max_length=20, validators=[portal.validators.validate_mobile], verbose_name='mobile number')),
-                ('role', models.CharField(choices=[('street_officer', 'Street case officer'), ('grid_worker', 'Community grid worker'), ('safety_inspector', 'Full-time safety inspector'), ('property_staff', 'Property management staff'), ('construction_worker', 'Construction worker'), ('other', 'Other')], max_length=30, verbose_name='role')),
-                ('organisation', models.CharField(blank=True, max_length=100, verbose_name='organisation')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected')], default='pending', max_length=10, verbose_name='status')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('community', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.community', verbose_name='community')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.street', verbose_name='street')),
-                ('trainee', models.ForeignKey(blank=True, help_text='The roster entry created or matched on confirmation.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='checkin_requests', to='training.trainee', verbose_name='trainee')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkin_requests', to='training.trainingsession', verbose_name='session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                (
+                    "mobile",
+                    models.CharField(
+                        max_length=20, validators=[portal.validators.validate_mobile], verbose_name="mobile number"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("street_officer", "Street case officer"),
+                            ("grid_worker", "Community grid worker"),
+                            ("safety_inspector", "Full-time safety inspector"),
+                            ("property_staff", "Property management staff"),
+                            ("construction_worker", "Construction worker"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                ("organisation", models.CharField(blank=True, max_length=100, verbose_name="organisation")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("confirmed", "Confirmed"), ("rejected", "Rejected")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided at")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.community",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.street",
+                        verbose_name="street",
+                    ),
+                ),
+                (
+                    "trainee",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The roster entry created or matched on confirmation.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="checkin_requests",
+                        to="training.trainee",
+                        verbose_name="trainee",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checkin_requests",
+                        to="training.trainingsession",
+                        verbose_name="session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'check-in request',
-                'verbose_name_plural': 'check-in requests',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "check-in request",
+                "verbose_name_plural": "check-in requests",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('present', 'Present'), ('late', 'Late'), ('excused', 'Excused'), ('absent', 'Absent')], max_length=10, verbose_name='status')),
-                ('remarks', models.CharField(blank=True, max_length=200, verbose_name='remarks')),
-                ('marked_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='marked at')),
-                ('source', models.CharField(choices=[('sheet', 'Attendance sheet'), ('self_checkin', 'Self check-in'), ('walk_in', 'Walk-in added by the trainer')], default='sheet', max_length=20, verbose_name='source')),
-                ('marked_by', models.ForeignKey(blank=True, help_text='Empty for a self check-in.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='marked by')),
-                ('trainee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to='training.trainee', verbose_name='trainee')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='training.trainingsession', verbose_name='session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("present", "Present"),
+                            ("late", "Late"),
+                            ("excused", "Excused"),
+                            ("absent", "Absent"),
+                        ],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("remarks", models.CharField(blank=True, max_length=200, verbose_name="remarks")),
+                ("marked_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="marked at")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("sheet", "Attendance sheet"),
+                            ("self_checkin", "Self check-in"),
+                            ("walk_in", "Walk-in added by the trainer"),
+                        ],
+                        default="sheet",
+                        max_length=20,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "marked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a self check-in.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="marked by",
+                    ),
+                ),
+                (
+                    "trainee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendances",
+                        to="training.trainee",
+                        verbose_name="trainee",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendances",
+                        to="training.trainingsession",
+                        verbose_name="session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attendance',
-                'verbose_name_plural': 'attendance records',
-                'ordering': ['session', 'trainee__name'],
+                "verbose_name": "attendance",
+                "verbose_name_plural": "attendance records",
+                "ordering": ["session", "trainee__name"],
             },
         ),
         migrations.AddIndex(
-            model_name='trainee',
-            index=models.Index(fields=['street', 'role'], name='trainee_street_role'),
+            model_name="trainee",
+            index=models.Index(fields=["street", "role"], name="trainee_street_role"),
         ),
         migrations.AddIndex(
-            model_name='trainingsession',
-            index=models.Index(fields=['starts_at'], name='session_starts_at'),
+            model_name="trainingsession",
+            index=models.Index(fields=["starts_at"], name="session_starts_at"),
         ),
         migrations.AddConstraint(
-            model_name='checkinrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('session', 'mobile'), name='one_pending_request_per_session_mobile'),
+            model_name="checkinrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("session", "mobile"),
+                name="one_pending_request_per_session_mobile",
+            ),
         ),
         migrations.AddIndex(
-            model_name='attendance',
-            index=models.Index(fields=['trainee', 'status'], name='attendance_trainee_status'),
+            model_name="attendance",
+            index=models.Index(fields=["trainee", "status"], name="attendance_trainee_status"),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('session', 'trainee'), name='one_attendance_per_session_trainee'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                fields=("session", "trainee"), name="one_attendance_per_session_trainee"
+            ),
         ),
     ]

@@ -6,7 +6,12 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 ROLE_CODES = [
-    "street_officer", "grid_worker", "safety_inspector", "property_staff", "construction_worker", "other",
+    "street_officer",
+    "grid_worker",
+    "safety_inspector",
+    "property_staff",
+    "construction_worker",
+    "other",
 ]
 
 

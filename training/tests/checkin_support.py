@@ -28,8 +28,12 @@ def timed_session(trainers, starts_in_minutes, *, length_minutes=120, base=None,
 def join_data(**overrides):
     """What an unknown number types into the request form."""
     data = {
-        "name": "新学员", "mobile": "13705920001", "role": TraineeRole.GRID_WORKER, "street": street(HULI),
-        "community": None, "organisation": "湖里社区居委会",
+        "name": "新学员",
+        "mobile": "13705920001",
+        "role": TraineeRole.GRID_WORKER,
+        "street": street(HULI),
+        "community": None,
+        "organisation": "湖里社区居委会",
     }
     data.update(overrides)
     return data
@@ -43,5 +47,8 @@ def pending_count(session=None):
 def join_post(**overrides):
     """The same, as the browser posts it."""
     data = join_data(**overrides)
-    return {**data, "street": data["street"].pk if data["street"] else "",
-            "community": data["community"].pk if data["community"] else ""}
+    return {
+        **data,
+        "street": data["street"].pk if data["street"] else "",
+        "community": data["community"].pk if data["community"] else "",
+    }

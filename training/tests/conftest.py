@@ -55,9 +55,14 @@ def make_session(trainers, *, level=SessionLevel.DISTRICT, street_code=None, rol
     start = timezone.now() + datetime.timedelta(days=days)
     topic, _created = Topic.objects.get_or_create(name="高处坠落")
     session = TrainingSession.objects.create(
-        title=extra.pop("title", "高处坠落防范培训"), topic=topic, starts_at=start,
-        ends_at=start + datetime.timedelta(hours=2), venue="区建设局会议室", level=level,
-        street=street(street_code) if street_code else None, **extra,
+        title=extra.pop("title", "高处坠落防范培训"),
+        topic=topic,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        venue="区建设局会议室",
+        level=level,
+        street=street(street_code) if street_code else None,
+        **extra,
     )
     session.trainers.set(trainers)
     session.audience_roles.set(AudienceRole.objects.filter(code__in=roles_ or [TraineeRole.GRID_WORKER]))

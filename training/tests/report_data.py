@@ -15,8 +15,16 @@ import pytest
 from django.db.models import Q
 
 from training import services
-from training.models import ATTENDED, Attendance, AudienceRole, SessionLevel, SessionStatus, Topic
-from training.models import TraineeRole, TrainingSession
+from training.models import (
+    ATTENDED,
+    Attendance,
+    AudienceRole,
+    SessionLevel,
+    SessionStatus,
+    Topic,
+    TraineeRole,
+    TrainingSession,
+)
 
 from .conftest import HULI, JIANGTOU, make_trainee, street
 
@@ -31,9 +39,14 @@ def local(*args):
 
 def make_report_session(title, start, trainer, topic, audience, *, street_code=None, status=SessionStatus.HELD):
     session = TrainingSession.objects.create(
-        title=title, topic=topic, starts_at=start, ends_at=start + datetime.timedelta(hours=2),
-        venue="区建设局三楼会议室", level=SessionLevel.STREET if street_code else SessionLevel.DISTRICT,
-        street=street(street_code) if street_code else None, status=SessionStatus.PLANNED,
+        title=title,
+        topic=topic,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        venue="区建设局三楼会议室",
+        level=SessionLevel.STREET if street_code else SessionLevel.DISTRICT,
+        street=street(street_code) if street_code else None,
+        status=SessionStatus.PLANNED,
     )
     session.trainers.set([trainer])
     session.audience_roles.set(AudienceRole.objects.filter(code__in=audience))
@@ -41,8 +54,9 @@ def make_report_session(title, start, trainer, topic, audience, *, street_code=N
 
 
 def mark(session, marks, by, final_status):
-    services.mark_attendance(session, {trainee.pk: services.Mark(status, remark)
-                                       for trainee, (status, remark) in marks.items()}, by)
+    services.mark_attendance(
+        session, {trainee.pk: services.Mark(status, remark) for trainee, (status, remark) in marks.items()}, by
+    )
     session.status = final_status
     session.save(update_fields=["status"])
 
@@ -74,23 +88,39 @@ def build(people):
     a, b = people["trainer_a"], people["trainer_b"]
     s = {
         # January, district, both streets, every status.
-        "jan": make_report_session("一月安全员与网格员培训", local(2026, 1, 15, 9), a, topics["fall"], [GRID, INSPECTOR]),
+        "jan": make_report_session(
+            "一月安全员与网格员培训", local(2026, 1, 15, 9), a, topics["fall"], [GRID, INSPECTOR]
+        ),
         # 23:30 on 31 March in Xiamen: March (15:30 UTC, March too).
-        "mar_end": make_report_session("湖里街道触电防护", local(2026, 3, 31, 23, 30), a, topics["shock"], [GRID],
-                                       street_code=HULI),
+        "mar_end": make_report_session(
+            "湖里街道触电防护", local(2026, 3, 31, 23, 30), a, topics["shock"], [GRID], street_code=HULI
+        ),
         # 07:00 on 1 April in Xiamen is 23:00 on 31 March in UTC: April.
-        "apr_start": make_report_session("四月纳管员培训", local(2026, 4, 1, 7), b, topics["fall"], [OFFICER, INSPECTOR]),
+        "apr_start": make_report_session(
+            "四月纳管员培训", local(2026, 4, 1, 7), b, topics["fall"], [OFFICER, INSPECTOR]
+        ),
         # 06:00 on 1 January 2026 in Xiamen is still 2025 in UTC: 2026.
-        "new_year": make_report_session("江头街道新年培训", local(2026, 1, 1, 6), b, topics["shock"], [GRID],
-                                        street_code=JIANGTOU),
+        "new_year": make_report_session(
+            "江头街道新年培训", local(2026, 1, 1, 6), b, topics["shock"], [GRID], street_code=JIANGTOU
+        ),
         # 23:30 on 31 December 2025: 2025.
         "old_year": make_report_session("年末培训", local(2025, 12, 31, 23, 30), b, topics["fall"], [GRID]),
         "cancelled": make_report_session("取消的培训", local(2026, 2, 10, 9), a, topics["shock"], [GRID]),
         "planned": make_report_session("尚未确认的培训", local(2026, 5, 10, 9), a, topics["shock"], [GRID]),
     }
     held = SessionStatus.HELD
-    mark(s["jan"], {t["hg1"]: (P, ""), t["hg2"]: (L, "迟到十分钟"), t["hi1"]: (A, "未请假"), t["jg1"]: (P, ""),
-                    t["ji1"]: (E, "外出巡查")}, a, held)
+    mark(
+        s["jan"],
+        {
+            t["hg1"]: (P, ""),
+            t["hg2"]: (L, "迟到十分钟"),
+            t["hi1"]: (A, "未请假"),
+            t["jg1"]: (P, ""),
+            t["ji1"]: (E, "外出巡查"),
+        },
+        a,
+        held,
+    )
     mark(s["mar_end"], {t["hg1"]: (P, ""), t["hg2"]: (A, "")}, a, held)
     services.add_walk_in(s["mar_end"], t["jg1"], a)  # from 江头, at a 湖里 street session
     mark(s["apr_start"], {t["ho1"]: (P, ""), t["hi1"]: (P, ""), t["ji1"]: (L, "")}, b, held)

@@ -36,8 +36,9 @@ def xlsx_upload(rows, headings=HEADINGS, name="名单.xlsx", number_mobiles=Fals
         sheet.append(values)
     output = io.BytesIO()
     workbook.save(output)
-    return SimpleUploadedFile(name, output.getvalue(),
-                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return SimpleUploadedFile(
+        name, output.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
 
 
 def csv_upload(rows, headings=HEADINGS, name="名单.csv", encoding="utf-8-sig"):

@@ -28,8 +28,7 @@ def csv_rows(response):
 
 def test_roster_csv_export_is_chinese_with_bom_and_local_times(people, login):
     trainee = make_trainee(HULI, name="陈志强", organisation="湖里社区居委会")
-    Trainee.objects.filter(pk=trainee.pk).update(
-        created_at=datetime.datetime(2026, 3, 1, 16, 30, tzinfo=datetime.timezone.utc))
+    Trainee.objects.filter(pk=trainee.pk).update(created_at=datetime.datetime(2026, 3, 1, 16, 30, tzinfo=datetime.UTC))
     make_trainee(JIANGTOU, name="林丽华", community=None, active=False)
     rows = csv_rows(login(people["district_admin"]).get(reverse("trainees:index"), {"export": "csv"}))
     assert rows[0] == ["姓名", "角色", "街道", "社区", "单位", "手机号码", "有效", "创建于"]
@@ -59,8 +58,9 @@ def test_roster_filters_and_search(people, roster, login):
 
 
 def test_session_list_counts_person_times_and_offers_the_sheet(people, roster, session_a, login):
-    for trainee, status in zip(roster["huli"], [AttendanceStatus.PRESENT, AttendanceStatus.LATE,
-                                                AttendanceStatus.ABSENT]):
+    for trainee, status in zip(
+        roster["huli"], [AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT]
+    ):
         Attendance.objects.create(session=session_a, trainee=trainee, status=status)
     response = login(people["trainer_a"]).get(reverse("training_sessions:index"))
     [row] = response.context["object_list"]
@@ -114,7 +114,12 @@ def test_demo_content(monkeypatch):
     call_command("load_demo", stdout=io.StringIO())
     assert Trainee.objects.count() == 60
     assert set(Trainee.objects.values_list("street__code", flat=True).distinct()) == {
-        "350206001", "350206002", "350206003", "350206004", "350206005"}
+        "350206001",
+        "350206002",
+        "350206003",
+        "350206004",
+        "350206005",
+    }
     assert set(Trainee.objects.values_list("role", flat=True)) == set(TraineeRole.values)
     held = TrainingSession.objects.filter(status=SessionStatus.HELD, starts_at__lt=timezone.now())
     planned = TrainingSession.objects.filter(status=SessionStatus.PLANNED, starts_at__gt=timezone.now())

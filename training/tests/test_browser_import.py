@@ -20,8 +20,9 @@ def save(upload, folder):
     return str(path)
 
 
-def test_import_reports_bad_rows_then_imports_the_corrected_sheet(demo_site, live_server, tablet_page,
-                                                                   assert_accessible, tmp_path):
+def test_import_reports_bad_rows_then_imports_the_corrected_sheet(
+    demo_site, live_server, tablet_page, assert_accessible, tmp_path
+):
     base, page = live_server.url, tablet_page
     before = Trainee.objects.count()
     log_in(page, base, "trainer_a")
@@ -56,12 +57,19 @@ def test_import_reports_bad_rows_then_imports_the_corrected_sheet(demo_site, liv
 
 def sheet_row(trainee, community=None):
     """A trainee as a row of the roster sheet, with another community if given."""
-    return [trainee.name, str(trainee.get_role_display()), trainee.street.name,
-            (community or trainee.community).name, trainee.organisation, trainee.mobile]
+    return [
+        trainee.name,
+        str(trainee.get_role_display()),
+        trainee.street.name,
+        (community or trainee.community).name,
+        trainee.organisation,
+        trainee.mobile,
+    ]
 
 
-def test_reimport_on_a_phone_shows_the_update_then_saves_it(demo_site, live_server, phone_page,
-                                                          assert_accessible, tmp_path):
+def test_reimport_on_a_phone_shows_the_update_then_saves_it(
+    demo_site, live_server, phone_page, assert_accessible, tmp_path
+):
     base, page = live_server.url, phone_page
     moving, staying = Trainee.objects.filter(street__code="350206001", community__isnull=False).order_by("pk")[:2]
     other = Community.objects.filter(street=moving.street).exclude(pk=moving.community_id).first()

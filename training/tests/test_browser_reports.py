@@ -39,14 +39,18 @@ def expected_by_street(year):
     truth = counted(year)
     streets = truth.order_by("trainee__street__sort_order").values_list("trainee__street__name", flat=True).distinct()
     return [
-        (name, [counted(year, trainee__street__name=name).count(),
-                counted(year, trainee__street__name=name).values("trainee").distinct().count()])
+        (
+            name,
+            [
+                counted(year, trainee__street__name=name).count(),
+                counted(year, trainee__street__name=name).values("trainee").distinct().count(),
+            ],
+        )
         for name in streets
     ]
 
 
-def test_district_admin_filters_groups_and_exports(report_data, live_server, tablet_page, assert_accessible,
-                                                   tmp_path):
+def test_district_admin_filters_groups_and_exports(report_data, live_server, tablet_page, assert_accessible, tmp_path):
     page, base = tablet_page, live_server.url
     log_in(page, base, "district_admin")
     page.goto(base + REPORTS)

@@ -42,8 +42,9 @@ def row(page, trainee):
     return page.locator(f"#row-{trainee.pk}")
 
 
-def test_trainer_creates_a_session_and_takes_attendance(demo_site, live_server, tablet_page, phone_page,
-                                                        assert_accessible):
+def test_trainer_creates_a_session_and_takes_attendance(
+    demo_site, live_server, tablet_page, phone_page, assert_accessible
+):
     base, page = live_server.url, tablet_page
     log_in(page, base, "trainer_a")
 
@@ -69,9 +70,11 @@ def test_trainer_creates_a_session_and_takes_attendance(demo_site, live_server, 
     # its attendance sheet, at tablet width
     page.get_by_role("link", name="打开考勤表").click()
     page.wait_for_url(f"**/admin/training/sessions/{session.pk}/attendance/")
-    audience = list(Trainee.objects.filter(street__code=HULI, active=True,
-                                           role__in=[TraineeRole.GRID_WORKER, TraineeRole.SAFETY_INSPECTOR])
-                    .order_by("name"))
+    audience = list(
+        Trainee.objects.filter(
+            street__code=HULI, active=True, role__in=[TraineeRole.GRID_WORKER, TraineeRole.SAFETY_INSPECTOR]
+        ).order_by("name")
+    )
     assert page.locator(".sheet-row").count() == len(audience) >= 4
     assert fits(page)
     accessible(page, assert_accessible)

@@ -68,15 +68,29 @@ def test_it_lists_upcoming_planned_sessions_soonest_first(client, calendar, peop
 
 
 def test_it_shows_what_a_trainee_needs_and_no_check_in_code(client, calendar, people):
-    session = timed_session([people["trainer_a"]], 60 * 24, title="网格员巡查要点培训", level=SessionLevel.STREET,
-                            street_code=JIANGTOU, roles_=[TraineeRole.GRID_WORKER, TraineeRole.SAFETY_INSPECTOR],
-                            capacity=40, venue="江头街道办事处三楼会议室")
+    session = timed_session(
+        [people["trainer_a"]],
+        60 * 24,
+        title="网格员巡查要点培训",
+        level=SessionLevel.STREET,
+        street_code=JIANGTOU,
+        roles_=[TraineeRole.GRID_WORKER, TraineeRole.SAFETY_INSPECTOR],
+        capacity=40,
+        venue="江头街道办事处三楼会议室",
+    )
     content = client.get(calendar.url).content.decode()
     local = timezone.localtime(session.starts_at)
-    for shown in (session.title, session.topic.name, session.venue, "江头街道",
-                  str(TraineeRole.GRID_WORKER.label), str(TraineeRole.SAFETY_INSPECTOR.label),
-                  f"{local:%H:%M}", f"{local.year}年{local.month}月{local.day}日",
-                  ngettext("%(counter)s place", "%(counter)s places", 40) % {"counter": 40}):
+    for shown in (
+        session.title,
+        session.topic.name,
+        session.venue,
+        "江头街道",
+        str(TraineeRole.GRID_WORKER.label),
+        str(TraineeRole.SAFETY_INSPECTOR.label),
+        f"{local:%H:%M}",
+        f"{local.year}年{local.month}月{local.day}日",
+        ngettext("%(counter)s place", "%(counter)s places", 40) % {"counter": 40},
+    ):
         assert escape(shown) in content, shown
     assert session.checkin_code not in content
     assert "/training/checkin/" not in content
@@ -123,7 +137,7 @@ def test_pages_of_sessions(client, calendar, people):
 
 
 def test_the_time_is_shown_in_local_time(client, calendar, people):
-    start = timezone.now().replace(hour=1, minute=30, second=0, microsecond=0, tzinfo=datetime.timezone.utc)
+    start = timezone.now().replace(hour=1, minute=30, second=0, microsecond=0, tzinfo=datetime.UTC)
     start += datetime.timedelta(days=2)
     session = timed_session([people["trainer_a"]], 0, base=start, title="本地时间")
     content = client.get(calendar.url).content.decode()

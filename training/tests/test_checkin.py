@@ -9,11 +9,18 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from portal.models import Community
 from training import checkin, services
 from training.checkin import Outcome
-from portal.models import Community
 from training.models import (
-    Attendance, AttendanceSource, AttendanceStatus, CheckinRequest, SessionLevel, SessionStatus, Trainee, TraineeRole,
+    Attendance,
+    AttendanceSource,
+    AttendanceStatus,
+    CheckinRequest,
+    SessionLevel,
+    SessionStatus,
+    Trainee,
+    TraineeRole,
 )
 
 from .checkin_support import MINUTE, join_data, pending_count, timed_session
@@ -45,6 +52,7 @@ def records():
 
 # --- the window -----------------------------------------------------------------
 
+
 def test_on_time_marks_present_as_a_self_check_in(session, trainee):
     result = checkin.check_in(session.checkin_code, trainee.mobile, now=at(45))
     assert result.outcome == Outcome.PRESENT
@@ -55,12 +63,15 @@ def test_on_time_marks_present_as_a_self_check_in(session, trainee):
     assert result.record == record
 
 
-@pytest.mark.parametrize("minutes, expected", [
-    (30, Outcome.PRESENT),  # the window opens: 30 minutes before the start
-    (75, Outcome.PRESENT),  # the last moment of the grace period
-    (75 + 1 / 60, Outcome.LATE),  # one second later
-    (180, Outcome.LATE),  # the end of the session still counts
-])
+@pytest.mark.parametrize(
+    "minutes, expected",
+    [
+        (30, Outcome.PRESENT),  # the window opens: 30 minutes before the start
+        (75, Outcome.PRESENT),  # the last moment of the grace period
+        (75 + 1 / 60, Outcome.LATE),  # one second later
+        (180, Outcome.LATE),  # the end of the session still counts
+    ],
+)
 def test_the_edges_of_the_window_and_of_the_grace_period(session, trainee, minutes, expected):
     assert checkin.check_in(session.checkin_code, trainee.mobile, now=at(minutes)).outcome == expected
     assert Attendance.objects.get().status == expected.value
@@ -74,14 +85,18 @@ def test_late_after_the_grace_period_the_staff_set(session, trainee):
     assert Attendance.objects.get().status == AttendanceStatus.LATE
 
 
-@pytest.mark.parametrize("minutes, expected", [
-    (30 - 1 / 60, Outcome.NOT_OPEN),
-    (-600, Outcome.NOT_OPEN),
-    (180 + 1 / 60, Outcome.CLOSED),
-    (60 * 24 * 3, Outcome.CLOSED),  # an expired code, days later
-])
-def test_outside_the_window_is_refused_and_writes_nothing(session, trainee, minutes, expected,
-                                                           django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    "minutes, expected",
+    [
+        (30 - 1 / 60, Outcome.NOT_OPEN),
+        (-600, Outcome.NOT_OPEN),
+        (180 + 1 / 60, Outcome.CLOSED),
+        (60 * 24 * 3, Outcome.CLOSED),  # an expired code, days later
+    ],
+)
+def test_outside_the_window_is_refused_and_writes_nothing(
+    session, trainee, minutes, expected, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(1):  # the session only: the number is not even looked up
         result = checkin.check_in(session.checkin_code, trainee.mobile, now=at(minutes))
     assert result.outcome == expected and result.session == session
@@ -110,6 +125,7 @@ def test_a_held_session_still_accepts_check_ins_inside_its_window(session, train
 
 # --- once only; the trainer's marks stay ---------------------------------------------
 
+
 def test_checking_in_twice_keeps_one_unchanged_record(session, trainee):
     first = checkin.check_in(session.checkin_code, trainee.mobile, now=at(40))
     second = checkin.check_in(session.checkin_code, trainee.mobile, now=at(100))  # would be late
@@ -119,8 +135,9 @@ def test_checking_in_twice_keeps_one_unchanged_record(session, trainee):
     assert second.record == record  # the page tells the time and status of the first check-in
 
 
-@pytest.mark.parametrize("status", [AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT, AttendanceStatus.PRESENT,
-                                    AttendanceStatus.LATE])
+@pytest.mark.parametrize(
+    "status", [AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT, AttendanceStatus.PRESENT, AttendanceStatus.LATE]
+)
 def test_a_mark_the_trainer_set_is_never_overwritten(session, trainee, people, status):
     trainer = people["trainer_a"]
     services.mark_attendance(session, {trainee.pk: services.Mark(status, "讲师登记")}, trainer)
@@ -140,6 +157,7 @@ def test_a_check_in_does_not_touch_other_trainees(session, roster):
 
 
 # --- who may check in ----------------------------------------------------------------
+
 
 def test_an_inactive_trainee_is_answered_like_an_unknown_number(session, trainee):
     Trainee.objects.filter(pk=trainee.pk).update(active=False)
@@ -162,8 +180,14 @@ def test_an_invalid_number_is_refused(session, mobile):
 
 def test_a_trainee_outside_the_audience_may_check_in(people, roster):
     """They were in the room: the sheet lists everyone marked."""
-    session = timed_session([people["trainer_a"]], 60, base=T0, level=SessionLevel.STREET, street_code=HULI,
-                            roles_=[TraineeRole.GRID_WORKER])
+    session = timed_session(
+        [people["trainer_a"]],
+        60,
+        base=T0,
+        level=SessionLevel.STREET,
+        street_code=HULI,
+        roles_=[TraineeRole.GRID_WORKER],
+    )
     outsider = make_trainee(JIANGTOU, role=TraineeRole.PROPERTY_STAFF)
     assert checkin.check_in(session.checkin_code, outsider.mobile, now=at(40)).outcome == Outcome.PRESENT
     assert outsider.pk in {trainee.pk for trainee in services.sheet_trainees(session)}
@@ -185,6 +209,7 @@ def test_the_mobile_number_may_be_typed_in_any_usual_spelling(session, trainee):
 
 # --- codes ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("code", ["", "ABC", "ABCDEFG", "ABCD0O", "ABC DE1"])
 def test_a_malformed_code_is_wrong_without_a_query(session, trainee, code, django_assert_num_queries):
     with django_assert_num_queries(0):
@@ -201,8 +226,12 @@ def test_a_well_formed_code_of_no_session_is_wrong(session, trainee):
 
 def test_the_code_may_be_typed_in_lower_case_with_spaces_and_full_width(session, trainee):
     code = session.checkin_code
-    spellings = [code.lower(), f" {code[:3]} {code[3:]} ", f"{code[:3]}-{code[3:]}",
-                 "".join(chr(ord(char) + 0xFEE0) for char in code.lower())]
+    spellings = [
+        code.lower(),
+        f" {code[:3]} {code[3:]} ",
+        f"{code[:3]}-{code[3:]}",
+        "".join(chr(ord(char) + 0xFEE0) for char in code.lower()),
+    ]
     for spelling in spellings:
         assert checkin.normalise_code(spelling) == code
     assert checkin.check_in(spellings[1], trainee.mobile, now=at(40)).outcome == Outcome.PRESENT
@@ -218,6 +247,7 @@ def test_masked_name():
 
 # --- requests of unknown numbers ------------------------------------------------------------------
 
+
 def test_a_request_is_pending_with_the_normalised_number(session):
     join, created = checkin.request_to_join(session, **join_data(mobile="137 0592 0001"), now=at(40))
     assert created and join.status == "pending" and join.mobile == "13705920001"
@@ -227,8 +257,9 @@ def test_a_request_is_pending_with_the_normalised_number(session):
 
 def test_one_pending_request_per_session_and_number(session, people):
     first, created = checkin.request_to_join(session, **join_data(), now=at(40))
-    again, created_again = checkin.request_to_join(session, **join_data(name="另一个名字", mobile="+8613705920001"),
-                                                   now=at(41))
+    again, created_again = checkin.request_to_join(
+        session, **join_data(name="另一个名字", mobile="+8613705920001"), now=at(41)
+    )
     assert created and not created_again and again == first
     assert pending_count() == 1 and CheckinRequest.objects.get().name == "新学员"
     # the same number may ask for another session
@@ -243,14 +274,17 @@ def test_after_a_rejection_the_number_may_ask_again(session, people):
     assert checkin.request_to_join(session, **join_data(), now=at(42))[1]
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"name": "  "}, "name"),
-    ({"mobile": "1370592"}, "mobile"),
-    ({"role": "boss"}, "role"),
-    ({"street": None}, "street"),
-    ({"community": "jiangtou"}, "community"),  # a community of another street
-    ({"organisation": "单" * 101}, "organisation"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"name": "  "}, "name"),
+        ({"mobile": "1370592"}, "mobile"),
+        ({"role": "boss"}, "role"),
+        ({"street": None}, "street"),
+        ({"community": "jiangtou"}, "community"),  # a community of another street
+        ({"organisation": "单" * 101}, "organisation"),
+    ],
+)
 def test_a_request_is_checked_with_the_roster_rules(session, overrides, field):
     if overrides.get("community") == "jiangtou":
         overrides["community"] = Community.objects.filter(street__code=JIANGTOU).first()
@@ -293,7 +327,13 @@ def test_confirming_adds_the_trainee_and_marks_them_as_of_the_request(session, p
     assert created
     trainee = Trainee.objects.get(mobile="13705920001")
     assert (trainee.name, trainee.role, trainee.street, trainee.community, trainee.organisation, trainee.active) == (
-        join.name, join.role, join.street, join.community, join.organisation, True)
+        join.name,
+        join.role,
+        join.street,
+        join.community,
+        join.organisation,
+        True,
+    )
     assert (record.session, record.trainee, record.status) == (session, trainee, status)
     assert (record.source, record.marked_by, record.marked_at) == (AttendanceSource.SELF_CHECKIN, trainer, at(minutes))
     join.refresh_from_db()
@@ -313,8 +353,9 @@ def test_confirming_an_inactive_trainee_makes_them_active_again(session, people,
 def test_confirming_keeps_a_mark_the_trainer_set_meanwhile(session, people):
     join = _request_made_at(session, 40)
     walk_in = services.add_new_walk_in(session, {**join_data(), "mobile": join.mobile}, people["trainer_a"])
-    services.mark_attendance(session, {walk_in.trainee_id: services.Mark(AttendanceStatus.EXCUSED)},
-                             people["trainer_a"])
+    services.mark_attendance(
+        session, {walk_in.trainee_id: services.Mark(AttendanceStatus.EXCUSED)}, people["trainer_a"]
+    )
     record, created = checkin.confirm_request(join, people["trainer_b"], now=at(60))
     assert not created and record.status == AttendanceStatus.EXCUSED
     assert Attendance.objects.count() == 1 and Trainee.objects.filter(mobile=join.mobile).count() == 1
@@ -354,12 +395,15 @@ def test_a_cancelled_session_cannot_confirm_and_nothing_changes(session, people)
 
 # --- concurrency ------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_check_ins_and_a_trainers_mark_leave_one_record_with_the_trainers_mark():
     """Eight phones check the same trainee in at the same moment as their
     trainer marks them excused: one row, no error, and the trainer's mark."""
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to test (CI runs this on PostgreSQL)")
+        pytest.skip(
+            "needs PostgreSQL: SQLite serialises writers, there is no race to test (CI runs this on PostgreSQL)"
+        )
     trainer = make_user("concurrent_trainer")
     session = timed_session([trainer], 10)
     trainee = make_trainee(HULI, name="并发签到")

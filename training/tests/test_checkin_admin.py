@@ -41,6 +41,7 @@ def decide_url(join, decision):
 
 # --- the poster ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("who", ["trainer_a", "district_admin", "superuser"])
 def test_the_poster_shows_the_qr_code_the_code_and_the_window(login, people, session, who):
     response = login(people[who]).get(poster_url(session))
@@ -73,11 +74,14 @@ def test_the_poster_of_a_cancelled_session_says_so(login, people, session):
     assert response.status_code == 200 and response.context["cancelled"]
 
 
-@pytest.mark.parametrize("who, status", [
-    ("trainer_b", 404),  # a trainer, but not of this session: its existence does not leak
-    ("officer_huli", 403),  # may see sessions, may not run a check-in
-    ("editor", 403),
-])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("trainer_b", 404),  # a trainer, but not of this session: its existence does not leak
+        ("officer_huli", 403),  # may see sessions, may not run a check-in
+        ("editor", 403),
+    ],
+)
 def test_the_poster_from_the_wrong_side(login, people, session, who, status):
     assert login(people[who]).get(poster_url(session)).status_code == status
 
@@ -88,6 +92,7 @@ def test_the_poster_needs_a_login(client, session):
 
 
 # --- the waiting requests ---------------------------------------------------------------------
+
 
 def test_the_trainer_sees_the_requests_of_their_sessions(login, people, session, join):
     response = login(people["trainer_a"]).get(LIST_URL)
@@ -208,6 +213,7 @@ def test_the_list_queries_do_not_grow_with_the_requests(login, people, session, 
 
 # --- ways in: the session's buttons and the menu ------------------------------------------------------
 
+
 def test_the_session_buttons_are_for_its_trainers(rf, people, session):
     hook = hooks.get_hooks(SESSION_ACTIONS_HOOK)
     assert hook, "checkin_hooks registers the session buttons"
@@ -229,7 +235,6 @@ def test_the_menu_entry_shows_for_trainers_only(login, people):
 
     assert menu(people["trainer_a"]) and menu(people["district_admin"])
     assert not menu(people["officer_huli"]) and not menu(people["editor"])
-
 
 
 def test_session_page_links_its_trainer_to_the_poster(login, people, session):

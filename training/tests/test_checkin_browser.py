@@ -110,7 +110,12 @@ def test_trainees_check_in_by_phone_and_a_trainer_confirms_a_newcomer(
     assert fits_the_phone(page)
     assert_accessible(page)
     join = CheckinRequest.objects.get()
-    assert (join.name, join.mobile, join.status, join.community.name) == ("郑新人", "13705928888", "pending", "湖里社区")
+    assert (join.name, join.mobile, join.status, join.community.name) == (
+        "郑新人",
+        "13705928888",
+        "pending",
+        "湖里社区",
+    )
 
     # the trainer, at a desktop, confirms the newcomer
     trainer = desktop_page
@@ -133,8 +138,11 @@ def test_trainees_check_in_by_phone_and_a_trainer_confirms_a_newcomer(
 
     newcomer = Trainee.objects.get(mobile="13705928888")
     record = Attendance.objects.get(trainee=newcomer)
-    assert (record.session, record.status, record.marked_by) == (scene["on_time"], AttendanceStatus.PRESENT,
-                                                                  scene["trainer"])
+    assert (record.session, record.status, record.marked_by) == (
+        scene["on_time"],
+        AttendanceStatus.PRESENT,
+        scene["trainer"],
+    )
 
     # the poster of the session, for printing
     trainer.goto(base + reverse("training_checkin:poster", args=[scene["on_time"].pk]))

@@ -55,6 +55,7 @@ def text(response):
 
 # --- entering the code ----------------------------------------------------------------
 
+
 def test_the_code_form(client):
     response = client.get(reverse("training_public:checkin"))
     assert response.status_code == 200
@@ -85,6 +86,7 @@ def test_a_code_of_the_wrong_length_is_explained(client):
 
 # --- the page the QR code opens ----------------------------------------------------------
 
+
 def test_the_session_page_shows_the_session_and_the_mobile_field(client, open_session):
     response = client.get(page_url(open_session))
     assert response.status_code == 200
@@ -100,8 +102,9 @@ def test_before_the_window_the_page_says_when_it_opens(client, people):
     session = timed_session([people["trainer_a"]], 120)
     response = client.get(page_url(session))
     assert response.status_code == 200 and 'name="mobile"' not in text(response)
-    assert response.context["refusal"].startswith(gettext("Check-in has not opened yet. It opens at %(time)s.")
-                                                  .split("%")[0])
+    assert response.context["refusal"].startswith(
+        gettext("Check-in has not opened yet. It opens at %(time)s.").split("%")[0]
+    )
 
 
 def test_on_time_then_twice(client, open_session, roster):
@@ -170,6 +173,7 @@ def test_an_inactive_trainee_sees_the_request_form(client, open_session, roster)
 
 # --- unknown numbers ask to be added -------------------------------------------------------
 
+
 def test_an_unknown_number_asks_to_be_added(client, open_session, roster):
     response = check_in(client, open_session, "137 0592 0001")
     assert outcome(response) == "unknown"
@@ -230,6 +234,7 @@ def test_check_in_queries_are_few(client, open_session, roster, django_assert_ma
 
 
 # --- throttling -------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def small_limits(monkeypatch):

@@ -69,11 +69,14 @@ def test_excel_number_cells_and_gbk_csv_are_read():
     assert table[0]["name"] == "陈志强"
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda: csv_upload(GOOD_ROWS, headings=["姓名", "角色", "街道"]), "手机号码"),
-    (lambda: csv_upload([]), "没有"),
-    (lambda: csv_upload(GOOD_ROWS, name="old.xls"), ".xlsx"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: csv_upload(GOOD_ROWS, headings=["姓名", "角色", "街道"]), "手机号码"),
+        (lambda: csv_upload([]), "没有"),
+        (lambda: csv_upload(GOOD_ROWS, name="old.xls"), ".xlsx"),
+    ],
+)
 def test_sheets_that_cannot_be_imported_say_why(make, message):
     with pytest.raises(importing.SheetError, match=message):
         importing.read_sheet(make())
@@ -92,12 +95,20 @@ def test_template_has_the_chinese_headings_and_accepted_values(people, login):
     values = list(workbook.worksheets[1].iter_rows(values_only=True))
     assert values[0] == ("角色", "街道", "社区")
     assert values[1][:2] == ("街道小散纳管员", "湖里街道") and "湖里社区" in values[1][2]
-    assert [row[0] for row in values[1:7]] == ["街道小散纳管员", "社区网格员", "专职安全员", "物业人员", "施工人员", "其他"]
+    assert [row[0] for row in values[1:7]] == [
+        "街道小散纳管员",
+        "社区网格员",
+        "专职安全员",
+        "物业人员",
+        "施工人员",
+        "其他",
+    ]
     # the template itself imports: its headings are recognised
     assert importing.read_sheet(xlsx_upload(GOOD_ROWS[:1], headings=[c.value for c in workbook.worksheets[0][1]]))
 
 
 # Through the admin
+
 
 def post_upload(client, file):
     return client.post(reverse("training:import"), {"sheet": file})
@@ -147,8 +158,9 @@ def test_file_errors_show_on_the_upload_form(people, login):
 
 
 def test_upload_with_xhr_gets_the_preview_address(people, login):
-    response = login(people["trainer_a"]).post(reverse("training:import"), {"sheet": csv_upload(GOOD_ROWS)},
-                                               HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    response = login(people["trainer_a"]).post(
+        reverse("training:import"), {"sheet": csv_upload(GOOD_ROWS)}, HTTP_X_REQUESTED_WITH="XMLHttpRequest"
+    )
     assert response.json()["redirect"].startswith("/admin/training/trainees/import/")
 
 

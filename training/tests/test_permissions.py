@@ -32,8 +32,7 @@ def test_migration_gave_each_group_its_training_permissions():
     assert ("training", "change_attendance") in trainer and ("training", "add_trainingsession") in trainer
     assert ("training", "delete_trainingsession") not in trainer
     officer = {codename for app, codename in perms(roles.STREET_OFFICER) if app == "training"}
-    assert officer == {"view_trainee", "view_topic", "view_trainingsession", "view_attendance",
-                       "view_checkinrequest"}
+    assert officer == {"view_trainee", "view_topic", "view_trainingsession", "view_attendance", "view_checkinrequest"}
     assert ("training", "delete_trainee") in perms(roles.DISTRICT_ADMIN)
     assert not {app for app, _codename in perms(registration_roles.CONTENT_EDITOR)} & {"training"}
 
@@ -121,9 +120,13 @@ def test_street_officer_lists_and_exports_only_their_streets_trainees(people, ro
 
 def test_content_editor_sees_nothing_of_training(people, roster, session_a, login):
     client = login(people["editor"])
-    for url in (reverse("training_sessions:index"), reverse("trainees:index"),
-                reverse("trainees:index") + "?export=csv", reverse("training_sessions:add"),
-                "/admin/snippets/training/topic/"):
+    for url in (
+        reverse("training_sessions:index"),
+        reverse("trainees:index"),
+        reverse("trainees:index") + "?export=csv",
+        reverse("training_sessions:add"),
+        "/admin/snippets/training/topic/",
+    ):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == reverse("wagtailadmin_home"), url
@@ -155,18 +158,28 @@ def session_post(**overrides):
 
     topic, _created = Topic.objects.get_or_create(name="触电")
     return {
-        "title": "临时用电安全培训", "topic": topic.pk, "starts_at": "2030-05-06 09:00", "ends_at": "2030-05-06 11:00",
-        "venue": "湖里街道办事处", "level": "district", "street": "",
+        "title": "临时用电安全培训",
+        "topic": topic.pk,
+        "starts_at": "2030-05-06 09:00",
+        "ends_at": "2030-05-06 11:00",
+        "venue": "湖里街道办事处",
+        "level": "district",
+        "street": "",
         "audience_roles": list(AudienceRole.objects.filter(code="grid_worker").values_list("pk", flat=True)),
-        "capacity": "30", "status": "planned", "checkin_opens_minutes_before": "30", "late_after_minutes": "15",
+        "capacity": "30",
+        "status": "planned",
+        "checkin_opens_minutes_before": "30",
+        "late_after_minutes": "15",
         **overrides,
     }
 
 
 def test_session_form_rules(people, roster, login):
     client = login(people["trainer_a"])
-    response = client.post(reverse("training_sessions:add"),
-                           session_post(level="street", ends_at="2030-05-06 08:00", trainers=[people["trainer_a"].pk]))
+    response = client.post(
+        reverse("training_sessions:add"),
+        session_post(level="street", ends_at="2030-05-06 08:00", trainers=[people["trainer_a"].pk]),
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "街道" in errors["street"][0] and "结束" in errors["ends_at"][0]

@@ -30,8 +30,11 @@ def community(street_code, name):
 
 
 STREETS = {"湖里街道": HULI, "江头街道": JIANGTOU, "金山街道": "350206005"}
-ROLES = {"社区网格员": TraineeRole.GRID_WORKER, "专职安全员": TraineeRole.SAFETY_INSPECTOR,
-         "街道小散纳管员": TraineeRole.STREET_OFFICER}
+ROLES = {
+    "社区网格员": TraineeRole.GRID_WORKER,
+    "专职安全员": TraineeRole.SAFETY_INSPECTOR,
+    "街道小散纳管员": TraineeRole.STREET_OFFICER,
+}
 
 
 def on_roster(row, **changes):
@@ -39,7 +42,11 @@ def on_roster(row, **changes):
     name, role, street_name, community_name, organisation, mobile = row
     code = STREETS[street_name]
     values = {
-        "name": name, "role": ROLES[role], "street": street(code), "organisation": organisation, "mobile": mobile,
+        "name": name,
+        "role": ROLES[role],
+        "street": street(code),
+        "organisation": organisation,
+        "mobile": mobile,
         "community": community(code, community_name) if community_name else None,
     }
     return Trainee.objects.create(**{**values, **changes})
@@ -55,6 +62,7 @@ def changes_of(row):
 
 # What each row does
 
+
 def test_rows_are_new_updates_or_unchanged_and_updates_list_their_changes(people):
     on_roster(CHEN)
     lin = on_roster(LIN, community=community(JIANGTOU, "江头社区"), role=TraineeRole.GRID_WORKER, name="林丽")
@@ -62,7 +70,9 @@ def test_rows_are_new_updates_or_unchanged_and_updates_list_their_changes(people
     assert [row.action for row in rows.values()] == [importing.UNCHANGED, importing.UPDATE, importing.NEW]
     assert rows[3].trainee == lin
     assert changes_of(rows[3]) == {
-        "name": ("林丽", "林丽华"), "role": ("社区网格员", "专职安全员"), "community": ("江头社区", "吕厝社区"),
+        "name": ("林丽", "林丽华"),
+        "role": ("社区网格员", "专职安全员"),
+        "community": ("江头社区", "吕厝社区"),
     }
     assert [str(change.label) for change in rows[3].changes] == ["姓名", "角色", "社区"]
     assert not rows[2].changes and not rows[4].changes
@@ -70,7 +80,7 @@ def test_rows_are_new_updates_or_unchanged_and_updates_list_their_changes(people
 
 
 def test_confirming_adds_updates_and_leaves_unchanged_rows_alone(people):
-    chen = on_roster(CHEN)
+    on_roster(CHEN)
     lin = on_roster(LIN, street=street(HULI), community=community(HULI, "村里社区"))
     table = importing.read_sheet(csv_upload([CHEN, LIN, HUANG]))
     with CaptureQueriesContext(connection) as queries:
@@ -122,6 +132,7 @@ def test_an_inactive_trainee_is_made_active_again(people):
 
 
 # Confirming checks the roster again
+
 
 def test_a_trainee_added_after_the_preview_turns_a_new_row_into_an_update_shown_first(people):
     user, table = people["trainer_a"], importing.read_sheet(csv_upload([CHEN, HUANG]))
@@ -188,12 +199,26 @@ def sheet_of(count, start):
         return [name, "社区网格员", "湖里街道", "村里社区", "示例单位", f"136{start + number:08d}"]
 
     Trainee.objects.bulk_create(
-        Trainee(name=f"旧名{n}", role=TraineeRole.GRID_WORKER, street=huli, community=cunli,
-                organisation="示例单位", mobile=f"136{start + n:08d}") for n in range(count)
+        Trainee(
+            name=f"旧名{n}",
+            role=TraineeRole.GRID_WORKER,
+            street=huli,
+            community=cunli,
+            organisation="示例单位",
+            mobile=f"136{start + n:08d}",
+        )
+        for n in range(count)
     )
     Trainee.objects.bulk_create(
-        Trainee(name=f"学员{n}", role=TraineeRole.GRID_WORKER, street=huli, community=cunli,
-                organisation="示例单位", mobile=f"136{start + n:08d}") for n in range(count, 2 * count)
+        Trainee(
+            name=f"学员{n}",
+            role=TraineeRole.GRID_WORKER,
+            street=huli,
+            community=cunli,
+            organisation="示例单位",
+            mobile=f"136{start + n:08d}",
+        )
+        for n in range(count, 2 * count)
     )
     return importing.read_sheet(csv_upload([row(n, f"学员{n}") for n in range(3 * count)]))
 
@@ -220,12 +245,14 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(people, django_assert
 
 # Permissions, from the wrong side
 
+
 def street_officer_who_may_add_and_change(people):
     """A 湖里 street officer given the rights to add and change trainees:
     they see, so may edit, 湖里's trainees only."""
     officer = people["officer_huli"]
-    officer.user_permissions.add(*Permission.objects.filter(
-        content_type__app_label="training", codename__in=["add_trainee", "change_trainee"]))
+    officer.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="training", codename__in=["add_trainee", "change_trainee"])
+    )
     return type(officer).objects.get(pk=officer.pk)
 
 
@@ -245,8 +272,11 @@ def test_a_street_limited_user_cannot_overwrite_another_streets_trainee(people):
 
 def test_a_user_who_may_only_add_cannot_update(people):
     adder = make_user("adder")
-    adder.user_permissions.add(*Permission.objects.filter(
-        content_type__app_label__in=["training", "wagtailadmin"], codename__in=["add_trainee", "access_admin"]))
+    adder.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=["training", "wagtailadmin"], codename__in=["add_trainee", "access_admin"]
+        )
+    )
     on_roster(CHEN, name="陈志")
     rows = checked([CHEN, HUANG], adder)
     assert rows[2].errors["mobile"] == "该手机号码已在培训名单中，您的角色无权修改已有学员。"
@@ -259,13 +289,23 @@ def test_through_the_admin_a_street_officer_cannot_overwrite_another_street(peop
     preview = post_upload(client, csv_upload([LIN]))["Location"]
     page = client.get(preview).content.decode()
     assert "您所负责街道以外的学员" in page and 'name="plan"' not in page
-    assert client.post(preview, {"plan": importing.plan_of(importing.check_rows(
-        importing.read_sheet(csv_upload([LIN])), people["trainer_a"]))}).status_code == 400
+    assert (
+        client.post(
+            preview,
+            {
+                "plan": importing.plan_of(
+                    importing.check_rows(importing.read_sheet(csv_upload([LIN])), people["trainer_a"])
+                )
+            },
+        ).status_code
+        == 400
+    )
     lin.refresh_from_db()
     assert lin.name == "林丽"
 
 
 # Through the admin
+
 
 def test_the_preview_shows_each_rows_action_and_changes(people, login):
     on_roster(CHEN, community=community(HULI, "村里社区"))

@@ -53,6 +53,7 @@ def as_user(client, report_data):
     def log_in(key):
         client.force_login(report_data.people[key])
         return client
+
     return log_in
 
 
@@ -121,8 +122,9 @@ def test_compliance_page_and_export(as_user, report_data):
     assert page.status_code == 200
     names = [row[0].value for row in page.context["table"].rows]
     assert names[0] == report_data.trainees["hg3"].name  # never trained, first
-    rows = sheet_rows(client.get(url("compliance"), {"year": "2026", "role": TraineeRole.GRID_WORKER,
-                                                     "format": "xlsx"}))
+    rows = sheet_rows(
+        client.get(url("compliance"), {"year": "2026", "role": TraineeRole.GRID_WORKER, "format": "xlsx"})
+    )
     assert [row[0] for row in rows[1:]] == names
     assert [row[-1] for row in rows[1:]] == [counted(2026, trainee__name=name).count() for name in names]
 
@@ -139,16 +141,17 @@ def test_trainee_history_page_and_export(as_user, report_data):
             assert session.title in html
     rows = sheet_rows(client.get(url("trainee_history", trainee.pk), {"format": "xlsx"}))
     assert [row[1] for row in rows[1:]] == [row[1].value for row in page.context["table"].rows]
-    assert trainee.name in all_text(sheet_rows(client.get(url("trainee_history", trainee.pk),
-                                                          {"format": "xlsx"}), index=1))
+    assert trainee.name in all_text(
+        sheet_rows(client.get(url("trainee_history", trainee.pk), {"format": "xlsx"}), index=1)
+    )
     # found by name or by mobile number on the search page
     found = client.get(url("trainee_search"), {"q": trainee.mobile[-6:]})
     assert url("trainee_history", trainee.pk) in found.content.decode()
 
 
 OFFICER_PAGES = [
-    ("person_times", {"year": "2026", "group_by": group_by}) for group_by in
-    ("street", "role", "topic", "month", "quarter", "year")
+    ("person_times", {"year": "2026", "group_by": group_by})
+    for group_by in ("street", "role", "topic", "month", "quarter", "year")
 ] + [
     ("person_times", {"year": ""}),
     ("absentees", {"year": "", "include_excused": "on"}),
@@ -223,8 +226,11 @@ BAD_FILTERS = [
     ("person_times", {"date_from": "2026-02-30"}, "输入一个有效的日期"),
     ("person_times", {"date_to": "2026/13/01"}, "输入一个有效的日期"),
     ("person_times", {"date_from": "2026-05-01", "date_to": "2026-04-01"}, None),
-    ("person_times", {"date_to": "9999-12-31"},
-     lambda: translated("Choose a date between the years %(min)d and %(max)d.") % {"min": 2000, "max": 2100}),
+    (
+        "person_times",
+        {"date_to": "9999-12-31"},
+        lambda: translated("Choose a date between the years %(min)d and %(max)d.") % {"min": 2000, "max": 2100},
+    ),
     ("person_times", {"street": "999999"}, "选择一个有效的选项"),
     ("person_times", {"street": "湖里"}, "选择一个有效的选项"),
     ("person_times", {"topic": "abc"}, "选择一个有效的选项"),
@@ -257,13 +263,19 @@ def add_rows(report_data, count):
     """More trainees, more records and more unmarked audience members."""
     admin = report_data.people["district_admin"]
     jan, mar_end = report_data.sessions["jan"], report_data.sessions["mar_end"]
-    added = [make_trainee(HULI if index % 2 else JIANGTOU, TraineeRole.GRID_WORKER, name=f"补充学员{index}")
-             for index in range(count)]
+    added = [
+        make_trainee(HULI if index % 2 else JIANGTOU, TraineeRole.GRID_WORKER, name=f"补充学员{index}")
+        for index in range(count)
+    ]
     statuses = [AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT]
-    services.mark_attendance(jan, {trainee.pk: services.Mark(statuses[index % 3])
-                                   for index, trainee in enumerate(added[: count // 2])}, admin)
-    services.mark_attendance(mar_end, {trainee.pk: services.Mark(AttendanceStatus.PRESENT)
-                                       for trainee in added[: count // 4]}, admin)
+    services.mark_attendance(
+        jan,
+        {trainee.pk: services.Mark(statuses[index % 3]) for index, trainee in enumerate(added[: count // 2])},
+        admin,
+    )
+    services.mark_attendance(
+        mar_end, {trainee.pk: services.Mark(AttendanceStatus.PRESENT) for trainee in added[: count // 4]}, admin
+    )
     return added
 
 

@@ -31,9 +31,14 @@ def test_a_years_total_is_the_count_of_its_records(report_data, group_by, year):
     assert result.total.people == distinct_people(truth)
 
 
-@pytest.mark.parametrize("group_by, path", [
-    ("street", "trainee__street_id"), ("role", "trainee__role"), ("topic", "session__topic_id"),
-])
+@pytest.mark.parametrize(
+    "group_by, path",
+    [
+        ("street", "trainee__street_id"),
+        ("role", "trainee__role"),
+        ("topic", "session__topic_id"),
+    ],
+)
 def test_each_row_counts_its_own_records(report_data, group_by, path):
     admin = report_data.people["district_admin"]
     result = reports.person_times(admin, ReportFilters(year=2026), group_by)
@@ -110,8 +115,10 @@ def test_filters_narrow_to_the_matching_records(report_data):
         (ReportFilters(year=2026, street_id=huli.pk), {"trainee__street": huli}),
         (ReportFilters(year=2026, topic_id=topics["shock"].pk), {"session__topic": topics["shock"]}),
         (ReportFilters(year=2026, level=SessionLevel.STREET), {"session__level": SessionLevel.STREET}),
-        (ReportFilters(year=2026, street_id=huli.pk, topic_id=topics["fall"].pk, role=TraineeRole.SAFETY_INSPECTOR),
-         {"trainee__street": huli, "session__topic": topics["fall"], "trainee__role": TraineeRole.SAFETY_INSPECTOR}),
+        (
+            ReportFilters(year=2026, street_id=huli.pk, topic_id=topics["fall"].pk, role=TraineeRole.SAFETY_INSPECTOR),
+            {"trainee__street": huli, "session__topic": topics["fall"], "trainee__role": TraineeRole.SAFETY_INSPECTOR},
+        ),
     ]
     for filters, conditions in cases:
         truth = counted(2026, **conditions)
@@ -146,7 +153,8 @@ def test_trainee_history_lists_every_visible_record(report_data):
     history = reports.trainee_history(people["district_admin"], t["hg1"])
     assert [record.session for record in history.records] == sorted(
         (record.session for record in Attendance.objects.filter(trainee=t["hg1"])),
-        key=lambda session: session.starts_at, reverse=True,
+        key=lambda session: session.starts_at,
+        reverse=True,
     )
     assert {record.session.status for record in history.records} == set(SessionStatus.values)
     assert history.attended_held == counted(trainee=t["hg1"]).count()
@@ -246,12 +254,14 @@ def test_compliance_by_role_and_street_and_for_a_street_officer(report_data):
 
 
 def test_who_may_see_the_reports(people):
-    allowed = {key: (reports.can_view_reports(user), reports.can_view_compliance(user))
-               for key, user in people.items()}
+    allowed = {key: (reports.can_view_reports(user), reports.can_view_compliance(user)) for key, user in people.items()}
     assert allowed == {
-        "trainer_a": (True, False), "trainer_b": (True, False),
-        "officer_huli": (True, True), "officer_jiangtou": (True, True),
-        "district_admin": (True, True), "superuser": (True, True),
+        "trainer_a": (True, False),
+        "trainer_b": (True, False),
+        "officer_huli": (True, True),
+        "officer_jiangtou": (True, True),
+        "district_admin": (True, True),
+        "superuser": (True, True),
         "editor": (False, False),
     }
     staff_without_role = make_user("someone_else")

@@ -7,8 +7,15 @@ import pytest
 from django.db import connection, connections
 
 from training import services
-from training.models import Attendance, AttendanceSource, AttendanceStatus, SessionLevel, SessionStatus, Trainee
-from training.models import TraineeRole
+from training.models import (
+    Attendance,
+    AttendanceSource,
+    AttendanceStatus,
+    SessionLevel,
+    SessionStatus,
+    Trainee,
+    TraineeRole,
+)
 
 from .conftest import HULI, JIANGTOU, make_session, make_trainee, street
 
@@ -18,8 +25,7 @@ P, L, E, A = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.
 
 
 def stored(session):
-    return {record.trainee_id: (record.status, record.remarks)
-            for record in Attendance.objects.filter(session=session)}
+    return {record.trainee_id: (record.status, record.remarks) for record in Attendance.objects.filter(session=session)}
 
 
 def test_sheet_lists_the_audience_and_anyone_marked(people, roster, session_a):
@@ -39,8 +45,10 @@ def test_street_session_lists_only_its_street(people, roster):
 def test_marking_is_idempotent_and_touches_only_the_given_marks(people, roster, session_a):
     first, second, third = roster["huli"]
     trainer = people["trainer_a"]
-    assert services.mark_attendance(session_a, {first.pk: services.Mark(P), second.pk: services.Mark(E, "病假")},
-                                    trainer) == 2
+    assert (
+        services.mark_attendance(session_a, {first.pk: services.Mark(P), second.pk: services.Mark(E, "病假")}, trainer)
+        == 2
+    )
     marked_at = Attendance.objects.get(trainee=first).marked_at
     # the same marks again: nothing written
     assert services.mark_attendance(session_a, {first.pk: services.Mark(P)}, trainer) == 0
@@ -59,8 +67,9 @@ def test_marking_is_idempotent_and_touches_only_the_given_marks(people, roster, 
 def test_bad_marks_and_cancelled_sessions_save_nothing(people, roster, session_a):
     first, second, _third = roster["huli"]
     with pytest.raises(services.AttendanceRefused):
-        services.mark_attendance(session_a, {first.pk: services.Mark(P), second.pk: services.Mark("here")},
-                                 people["trainer_a"])
+        services.mark_attendance(
+            session_a, {first.pk: services.Mark(P), second.pk: services.Mark("here")}, people["trainer_a"]
+        )
     with pytest.raises(services.AttendanceRefused):
         services.mark_attendance(session_a, {first.pk: services.Mark(P, "长" * 201)}, people["trainer_a"])
     session_a.status = SessionStatus.CANCELLED
@@ -80,8 +89,14 @@ def test_walk_in_from_the_roster_keeps_an_existing_mark(people, roster, session_
 
 
 def test_new_walk_in_is_added_and_marked_or_nothing(people, roster, session_a):
-    details = {"name": "新学员", "role": TraineeRole.PROPERTY_STAFF, "street": street(JIANGTOU),
-               "community": None, "organisation": "物业公司", "mobile": "139 0000 7777"}
+    details = {
+        "name": "新学员",
+        "role": TraineeRole.PROPERTY_STAFF,
+        "street": street(JIANGTOU),
+        "community": None,
+        "organisation": "物业公司",
+        "mobile": "139 0000 7777",
+    }
     record = services.add_new_walk_in(session_a, details, people["trainer_a"])
     assert record.trainee.mobile == "13900007777" and record.source == AttendanceSource.WALK_IN
     with pytest.raises(services.TraineeRefused) as refusal:
@@ -96,7 +111,9 @@ def test_concurrent_saves_of_one_sheet_lose_no_marks():
     """Eight trainers save different rows of one sheet at the same moment,
     then all of them save the same row: every mark survives, nothing fails."""
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to test (CI runs this on PostgreSQL)")
+        pytest.skip(
+            "needs PostgreSQL: SQLite serialises writers, there is no race to test (CI runs this on PostgreSQL)"
+        )
     from .conftest import make_user
 
     trainers = [make_user(f"concurrent_{index}") for index in range(8)]
@@ -124,9 +141,10 @@ def test_concurrent_saves_of_one_sheet_lose_no_marks():
             thread.join()
 
     def save_two_rows(index):
-        rows = trainees[index * 2: index * 2 + 2]
-        services.mark_attendance(session, {t.pk: services.Mark(statuses[index % 4], f"由{index}") for t in rows},
-                                 trainers[index])
+        rows = trainees[index * 2 : index * 2 + 2]
+        services.mark_attendance(
+            session, {t.pk: services.Mark(statuses[index % 4], f"由{index}") for t in rows}, trainers[index]
+        )
 
     run_all(save_two_rows)
     assert not errors
@@ -134,7 +152,10 @@ def test_concurrent_saves_of_one_sheet_lose_no_marks():
     assert stored(session) == expected
 
     shared = make_trainee(HULI, name="同一行")
-    run_all(lambda index: services.mark_attendance(session, {shared.pk: services.Mark(statuses[index % 4])},
-                                                   trainers[index]))
+    run_all(
+        lambda index: services.mark_attendance(
+            session, {shared.pk: services.Mark(statuses[index % 4])}, trainers[index]
+        )
+    )
     assert not errors
     assert Attendance.objects.filter(session=session, trainee=shared).count() == 1

@@ -40,8 +40,10 @@ def form_data(response, changes=None, action="save", **extra):
 
 
 def stored(session):
-    return {record.trainee.name: (record.status, record.remarks)
-            for record in Attendance.objects.filter(session=session).select_related("trainee")}
+    return {
+        record.trainee.name: (record.status, record.remarks)
+        for record in Attendance.objects.filter(session=session).select_related("trainee")
+    }
 
 
 @pytest.fixture
@@ -86,8 +88,7 @@ def test_two_trainers_with_the_sheet_open_both_keep_their_marks(people, roster, 
     page_a, page_b = a.get(sheet_url(session)), b.get(sheet_url(session))  # both open it, all unmarked
     a.post(sheet_url(session), form_data(page_a, {first: "present", second: "late"}))
     b.post(sheet_url(session), form_data(page_b, {third: "absent", second: ("late", "堵车")}))
-    assert stored(session) == {first.name: ("present", ""), second.name: ("late", "堵车"),
-                               third.name: ("absent", "")}
+    assert stored(session) == {first.name: ("present", ""), second.name: ("late", "堵车"), third.name: ("absent", "")}
 
 
 def test_a_stale_page_does_not_undo_another_trainers_change(people, roster, login):
@@ -119,11 +120,14 @@ def test_mark_all_present_without_javascript_fills_in_but_saves_nothing(trainer,
     assert set(stored(session_a).values()) == {("present", "")} and len(stored(session_a)) == 5
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"status": "here"}, "出席、迟到、请假或缺席"),
-    ({"remarks": "长" * 201}, "200"),
-    ({"status": None, "remarks": "没有状态的备注"}, "请先选择"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"status": "here"}, "出席、迟到、请假或缺席"),
+        ({"remarks": "长" * 201}, "200"),
+        ({"status": None, "remarks": "没有状态的备注"}, "请先选择"),
+    ],
+)
 def test_bad_marks_are_explained_and_save_nothing(trainer, roster, session_a, bad, message):
     first, second, _third = roster["huli"]
     page = trainer.get(sheet_url(session_a))
@@ -155,7 +159,8 @@ def test_walk_in_from_the_roster_saves_the_marks_too(trainer, roster, session_a)
     results = trainer.get(sheet_url(session_a), {"q": "安全员"})
     assert [t.name for t in results.context["results"]] == [inspector.name]
     assert [t.name for t in trainer.get(sheet_url(session_a), {"q": inspector.mobile[-4:]}).context["results"]] == [
-        inspector.name]
+        inspector.name
+    ]
     response = trainer.post(sheet_url(session_a), form_data(results, {first: "late"}, action=f"add-{inspector.pk}"))
     assert response.status_code == 302
     assert stored(session_a) == {first.name: ("late", ""), inspector.name: ("present", "")}
@@ -166,8 +171,14 @@ def test_walk_in_from_the_roster_saves_the_marks_too(trainer, roster, session_a)
 
 def new_walk_in(**overrides):
     huli = street(HULI)
-    data = {"new-name": "新来的", "new-mobile": "139 1234 5678", "new-role": "construction_worker",
-            "new-street": huli.pk, "new-community": huli.communities.first().pk, "new-organisation": "装修公司"}
+    data = {
+        "new-name": "新来的",
+        "new-mobile": "139 1234 5678",
+        "new-role": "construction_worker",
+        "new-street": huli.pk,
+        "new-community": huli.communities.first().pk,
+        "new-organisation": "装修公司",
+    }
     return {**data, **overrides}
 
 
@@ -182,14 +193,17 @@ def test_new_walk_in_is_checked_like_an_import_row(trainer, roster, session_a):
     assert set(errors) == {"name", "mobile", "community"}
     assert "11位" in errors["mobile"][0] and jiangtou_community.name in errors["community"][0]
     assert not Attendance.objects.exists() and not Trainee.objects.filter(name="新来的").exists()
-    response = trainer.post(sheet_url(session_a), form_data(page, {first: "present"}, action="add_new",
-                                                            **new_walk_in()))
+    response = trainer.post(
+        sheet_url(session_a), form_data(page, {first: "present"}, action="add_new", **new_walk_in())
+    )
     assert response.status_code == 302
     walk_in = Trainee.objects.get(mobile="13912345678")
     assert stored(session_a) == {first.name: ("present", ""), walk_in.name: ("present", "")}
     # the same person again is refused: already on the roster
-    response = trainer.post(sheet_url(session_a), form_data(trainer.get(sheet_url(session_a)), action="add_new",
-                                                            **new_walk_in(**{"new-name": "又一个"})))
+    response = trainer.post(
+        sheet_url(session_a),
+        form_data(trainer.get(sheet_url(session_a)), action="add_new", **new_walk_in(**{"new-name": "又一个"})),
+    )
     assert response.status_code == 400 and "已在" in response.content.decode()
 
 
@@ -226,7 +240,9 @@ def test_sheet_queries_do_not_grow_with_the_roster(trainer, people, django_asser
 def test_concurrent_sheet_saves_over_http_lose_nothing():
     """Six trainers open the same sheet, each marks other rows, all save at once."""
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to test (CI runs this on PostgreSQL)")
+        pytest.skip(
+            "needs PostgreSQL: SQLite serialises writers, there is no race to test (CI runs this on PostgreSQL)"
+        )
     from training import roles
 
     trainers = [make_user(f"sheet_trainer_{index}", roles.TRAINER) for index in range(6)]
@@ -242,7 +258,7 @@ def test_concurrent_sheet_saves_over_http_lose_nothing():
     def save(index):
         client, page = clients[index]
         try:
-            mine = trainees[index * 3: index * 3 + 3]
+            mine = trainees[index * 3 : index * 3 + 3]
             data = form_data(page, {t: ("excused", f"讲师{index}") for t in mine})
             barrier.wait()
             response = client.post(sheet_url(session), data)

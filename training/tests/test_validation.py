@@ -14,9 +14,13 @@ pytestmark = pytest.mark.django_db
 def data(**overrides):
     huli = street(HULI)
     return {
-        "name": " 陈志强 ", "role": TraineeRole.GRID_WORKER, "street": huli,
-        "community": Community.objects.filter(street=huli).first(), "organisation": "湖里社区居委会",
-        "mobile": "+86 138-0000-1234", **overrides,
+        "name": " 陈志强 ",
+        "role": TraineeRole.GRID_WORKER,
+        "street": huli,
+        "community": Community.objects.filter(street=huli).first(),
+        "organisation": "湖里社区居委会",
+        "mobile": "+86 138-0000-1234",
+        **overrides,
     }
 
 
@@ -27,17 +31,20 @@ def test_good_details_are_cleaned():
     assert values["mobile"] == "13800001234"
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("name", "  ", "姓名"),
-    ("role", "", "角色"),
-    ("role", "boss", "角色"),
-    ("street", None, "街道"),
-    ("mobile", "", "手机号码"),
-    ("mobile", "12345", "11"),
-    ("mobile", "1380000123a", "数字"),
-    ("mobile", "14400001234567", "11"),  # 13-digit IoT numbers are not mobiles
-    ("organisation", "单" * 101, "100"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("name", "  ", "姓名"),
+        ("role", "", "角色"),
+        ("role", "boss", "角色"),
+        ("street", None, "街道"),
+        ("mobile", "", "手机号码"),
+        ("mobile", "12345", "11"),
+        ("mobile", "1380000123a", "数字"),
+        ("mobile", "14400001234567", "11"),  # 13-digit IoT numbers are not mobiles
+        ("organisation", "单" * 101, "100"),
+    ],
+)
 def test_each_rule_has_a_chinese_message(field, value, message):
     _values, errors = check_trainee(data(**{field: value}))
     assert set(errors) == {field}

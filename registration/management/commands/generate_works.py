@@ -19,11 +19,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--works", type=int, required=True)
         parser.add_argument("--inspections", type=int, default=0)
-        parser.add_argument("--hazard-rate", type=float, default=HULI_HAZARD_RATE,
-                            help="Share of inspections that find a hazard (default: Huli's, about 0.006).")
+        parser.add_argument(
+            "--hazard-rate",
+            type=float,
+            default=HULI_HAZARD_RATE,
+            help="Share of inspections that find a hazard (default: Huli's, about 0.006).",
+        )
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--start", type=datetime.date.fromisoformat, default=datetime.date(2022, 3, 1),
-                            help="First submission date, YYYY-MM-DD.")
+        parser.add_argument(
+            "--start",
+            type=datetime.date.fromisoformat,
+            default=datetime.date(2022, 3, 1),
+            help="First submission date, YYYY-MM-DD.",
+        )
         parser.add_argument("--force", action="store_true", help="Run even where demo content is not allowed.")
 
     def handle(self, *args, works, inspections, hazard_rate, seed, start, force, **options):

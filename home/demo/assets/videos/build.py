@@ -30,24 +30,36 @@ HEADER = "湖里区小散工程和零星作业安全宣教"
 # name -> (background colour, duration in seconds, [(big text, small text), ...]).
 # Slides share the duration equally; the bottom quarter stays free for captions.
 VIDEOS = {
-    "fall": ("0x0b4f9c", 20, [
-        ("防范高处坠落", "小散工程 · 零星作业"),
-        ("系好安全带", "挂点牢固　高挂低用"),
-        ("临边洞口要防护", "防护栏杆　洞口盖板"),
-        ("空调外机安装", "不探身窗外无防护作业"),
-    ]),
-    "electricity": ("0x6b3e00", 18, [
-        ("施工临时用电", "防范触电事故"),
-        ("一机一闸一漏保", "每台设备专用开关和漏电保护器"),
-        ("电线架空或穿管", "不拖地　不泡水"),
-        ("持证电工接线", "严禁私拉乱接"),
-    ]),
-    "fire": ("0x8b1a1a", 22, [
-        ("动火作业消防安全", "电焊　气割　切割打磨"),
-        ("清理可燃物", "搬不走的用防火毯遮盖"),
-        ("灭火器和监护人", "焊工持证上岗"),
-        ("收工检查火种", "发现火情拨打119"),
-    ]),
+    "fall": (
+        "0x0b4f9c",
+        20,
+        [
+            ("防范高处坠落", "小散工程 · 零星作业"),
+            ("系好安全带", "挂点牢固　高挂低用"),
+            ("临边洞口要防护", "防护栏杆　洞口盖板"),
+            ("空调外机安装", "不探身窗外无防护作业"),
+        ],
+    ),
+    "electricity": (
+        "0x6b3e00",
+        18,
+        [
+            ("施工临时用电", "防范触电事故"),
+            ("一机一闸一漏保", "每台设备专用开关和漏电保护器"),
+            ("电线架空或穿管", "不拖地　不泡水"),
+            ("持证电工接线", "严禁私拉乱接"),
+        ],
+    ),
+    "fire": (
+        "0x8b1a1a",
+        22,
+        [
+            ("动火作业消防安全", "电焊　气割　切割打磨"),
+            ("清理可燃物", "搬不走的用防火毯遮盖"),
+            ("灭火器和监护人", "焊工持证上岗"),
+            ("收工检查火种", "发现火情拨打119"),
+        ],
+    ),
 }
 
 
@@ -79,21 +91,76 @@ def build(name, colour, duration, slides, workdir):
         f"[2:a]volume='0.12*({chimes})':eval=frame[a]"
     )
     mp4, poster = HERE / f"{name}.mp4", HERE / f"{name}.jpg"
-    subprocess.run([
-        "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", f"color=c={colour}:s={width}x{height}:r={FPS}:d={duration}",
-        "-f", "lavfi", "-i", f"color=c=white:s={width}x6:r={FPS}:d={duration}",
-        "-f", "lavfi", "-i", f"sine=frequency=660:sample_rate=44100:duration={duration}",
-        "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
-        "-c:v", "libx264", "-profile:v", "main", "-preset", "slow", "-crf", "30",
-        "-pix_fmt", "yuv420p", "-g", str(FPS), "-tune", "stillimage",
-        "-c:a", "aac", "-b:a", "48k", "-ac", "1",
-        "-movflags", "+faststart", "-metadata", f"title={slides[0][0]}", str(mp4),
-    ], check=True)
-    subprocess.run([
-        "ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(mp4),  # first frame: no progress bar yet
-        "-frames:v", "1", "-q:v", "4", str(poster),
-    ], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c={colour}:s={width}x{height}:r={FPS}:d={duration}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c=white:s={width}x6:r={FPS}:d={duration}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=660:sample_rate=44100:duration={duration}",
+            "-filter_complex",
+            graph,
+            "-map",
+            "[v]",
+            "-map",
+            "[a]",
+            "-c:v",
+            "libx264",
+            "-profile:v",
+            "main",
+            "-preset",
+            "slow",
+            "-crf",
+            "30",
+            "-pix_fmt",
+            "yuv420p",
+            "-g",
+            str(FPS),
+            "-tune",
+            "stillimage",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "48k",
+            "-ac",
+            "1",
+            "-movflags",
+            "+faststart",
+            "-metadata",
+            f"title={slides[0][0]}",
+            str(mp4),
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(mp4),  # first frame: no progress bar yet
+            "-frames:v",
+            "1",
+            "-q:v",
+            "4",
+            str(poster),
+        ],
+        check=True,
+    )
     return mp4, poster
 
 
