@@ -12,7 +12,8 @@ from django.utils import timezone
 from portal.demo import DEMO_USERS, ensure_user
 from portal.models import Community, StaffProfile, Street
 
-from . import backoffice, roles, services
+from . import roles, services
+from .backoffice import actions as backoffice
 from .models import (
     Hazard,
     HighRiskOperation,

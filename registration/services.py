@@ -11,9 +11,9 @@ from wagtail.log_actions import log
 from portal.models import PortalSettings
 from portal.validators import normalise_mobile, normalise_uscc
 
+from .backoffice.notifications import queue_status_message
 from .models import Attachment, ReferenceCounter, RegistrantRole, Registration, StatusChange
 from .models import Status as S
-from .notifications import queue_status_message
 
 
 class TransitionError(Exception):

@@ -1,4 +1,5 @@
-from .views import journey, lookup
+from .public import journey_views as journey
+from .public import lookup_views as lookup
 
 app_name = "registration"
 urlpatterns = journey.urlpatterns + lookup.urlpatterns

@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .backoffice_list import RegistrationViewSet, WorksSummaryPanel, download_attachment, hazard_photo
+from .backoffice.works_views import RegistrationViewSet, WorksSummaryPanel, download_attachment, hazard_photo
 from .models import HighRiskOperation, WorkCategory
 
 
@@ -62,4 +62,4 @@ def add_works_summary(request, panels):
 
 
 # Back-office action views (review, inspections, enforcement, write-off) register their own hooks.
-from . import backoffice_hooks  # noqa: E402,F401
+from .backoffice import hooks as backoffice_hooks  # noqa: E402,F401

@@ -24,7 +24,7 @@ def public_owner_name(registration):
 @register.filter
 def error_items(form):
     """(anchor, label, message) for each error of a form (forms.error_summary)."""
-    from registration.forms import error_summary
+    from registration.public.forms import error_summary
 
     summary = getattr(form, "error_summary", None)
     return summary() if callable(summary) else error_summary(form)

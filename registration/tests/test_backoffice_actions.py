@@ -13,7 +13,8 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from portal.models import StaffProfile, Street
-from registration import backoffice, roles, services
+from registration import roles, services
+from registration.backoffice import actions as backoffice
 from registration.models import (
     EnforcementReferral,
     Hazard,
@@ -24,9 +25,8 @@ from registration.models import (
     Status,
     StatusChange,
 )
-
-from .factories import registration_data
-from .test_forms import answers, image_bytes
+from registration.tests.factories import registration_data
+from registration.tests.test_forms import answers, image_bytes
 
 pytestmark = pytest.mark.django_db
 

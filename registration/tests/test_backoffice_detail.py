@@ -13,11 +13,11 @@ from django.utils import timezone
 from PIL import Image
 from wagtail.models import ModelLogEntry
 
-from registration import backoffice, roles
+from registration import roles
+from registration.backoffice import actions as backoffice
 from registration.models import Hazard, HazardCategory, HighRiskOperation, InspectionResult, Registration, Status
-
-from .test_backoffice_actions import HULI, JIANGTOU, hazard_data, photo, staff, work
-from .test_forms import answers
+from registration.tests.test_backoffice_actions import HULI, JIANGTOU, hazard_data, photo, staff, work
+from registration.tests.test_forms import answers
 
 pytestmark = pytest.mark.django_db
 

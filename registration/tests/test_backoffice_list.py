@@ -13,8 +13,7 @@ from wagtail.admin.widgets import Button
 
 from registration import services
 from registration.models import HighRiskOperation, Registration, Status
-
-from .staff import HULI, JIANGTOU, add_overdue_hazard, make_work, staff, works  # noqa: F401  (fixtures)
+from registration.tests.staff import HULI, JIANGTOU, add_overdue_hazard, make_work, staff, works  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from registration.models import Hazard, Registration, Status
-
-from .factories import registration_data
-from .test_backoffice_actions import HULI, staff
-from .test_forms import image_bytes
+from registration.tests.factories import registration_data
+from registration.tests.test_backoffice_actions import HULI, staff
+from registration.tests.test_forms import image_bytes
 
 pytestmark = [pytest.mark.browser]
 

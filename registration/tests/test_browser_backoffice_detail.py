@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registration.models import Hazard, Registration, Status
-
-from .test_browser_backoffice import detail, fits_the_phone, follow, log_in, people, submit  # noqa: F401
-from .test_forms import image_bytes
+from registration.tests.test_browser_backoffice import detail, fits_the_phone, follow, log_in, people, submit  # noqa: F401
+from registration.tests.test_forms import image_bytes
 
 pytestmark = [pytest.mark.browser]
 

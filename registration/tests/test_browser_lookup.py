@@ -8,8 +8,7 @@ from django.core.cache import cache
 from portal.models import PortalSettings
 from registration import services
 from registration.models import Status
-
-from .factories import registration_data
+from registration.tests.factories import registration_data
 
 pytestmark = [pytest.mark.browser]
 

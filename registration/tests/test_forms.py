@@ -10,10 +10,9 @@ from django.utils import timezone
 from PIL import Image
 
 from portal.models import Community, PortalSettings, Street
-from registration.forms import MAX_FILE_BYTES, RegistrationForm, inspect_upload, serialise_answers
 from registration.models import OwnerType, RegistrantRole, WorkCategory
-
-from .factories import registration_data
+from registration.public.forms import MAX_FILE_BYTES, RegistrationForm, inspect_upload, serialise_answers
+from registration.tests.factories import registration_data
 
 pytestmark = pytest.mark.django_db
 

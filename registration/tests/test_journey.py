@@ -15,11 +15,10 @@ from django.urls import reverse
 
 from portal.models import Community, Street
 from registration import services
-from registration.drafts import SESSION_KEY as DRAFTS
 from registration.models import Attachment, HighRiskOperation, Registration, Status, WorkCategory
-
-from .factories import registration_data
-from .test_forms import PDF, answers, image_bytes
+from registration.public.drafts import SESSION_KEY as DRAFTS
+from registration.tests.factories import registration_data
+from registration.tests.test_forms import PDF, answers, image_bytes
 
 pytestmark = pytest.mark.django_db
 

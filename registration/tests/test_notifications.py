@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.utils import timezone, translation
 
-from registration import notifications, services
+from registration import services
+from registration.backoffice import notifications
 from registration.models import OutboundMessage, OutboxStatus, Status
-
-from .factories import registration_data
+from registration.tests.factories import registration_data
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_dead_after_the_last_attempt_with_an_error_logged_and_no_phone_number(ca
     services.create_registration(registration_data())
     sender = FailingSender()
     now = timezone.now()
-    with caplog.at_level(logging.INFO, logger="registration.notifications"):
+    with caplog.at_level(logging.INFO, logger="registration.backoffice.notifications"):
         for _ in range(notifications.MAX_ATTEMPTS):
             notifications.send_due(sender, now=now)
             now += datetime.timedelta(days=1)
@@ -149,7 +149,7 @@ def test_email_sender_in_development(settings, caplog):
     # without an address it only logs, still without the number
     settings.NOTIFICATION_EMAIL_TO = ""
     services.change_status(registration, Status.WITHDRAWN, reason="业主取消施工")
-    with caplog.at_level(logging.INFO, logger="registration.notifications"):
+    with caplog.at_level(logging.INFO, logger="registration.backoffice.notifications"):
         call_command("send_notifications", "--once", stdout=open("/dev/null", "w"))
     assert "业主取消施工" in caplog.text and MOBILE not in caplog.text
     assert len(mail.outbox) == 1

@@ -12,10 +12,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from registration.backoffice.permissions import can_view_registration, scope_registrations, user_streets
 from registration.models import Attachment, Registration
-from registration.permissions import can_view_registration, scope_registrations, user_streets
-
-from .staff import HULI, JIANGTOU, staff, works  # noqa: F401  (fixtures)
+from registration.tests.staff import HULI, JIANGTOU, staff, works  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.utils import translation
 
 from portal.models import PortalSettings
-from registration.lookup_forms import ScopeCheckForm
-from registration.scope import Outcome, WorkType, decide, format_area, format_yuan, needs_amounts
+from registration.public.lookup_forms import ScopeCheckForm
+from registration.public.scope import Outcome, WorkType, decide, format_area, format_yuan, needs_amounts
 
 URL = "/register/check/"
 

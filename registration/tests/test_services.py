@@ -12,8 +12,7 @@ from django.test import RequestFactory
 from portal.models import PortalSettings
 from registration import services
 from registration.models import ReferenceCounter, RegistrantRole, Registration, Status, StatusChange
-
-from .factories import registration_data
+from registration.tests.factories import registration_data
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ import pytest
 from django.urls import reverse
 
 from portal.models import StaffProfile, Street
-
-from .staff import make_staff, staff  # noqa: F401  (fixture)
+from registration.tests.staff import make_staff, staff  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 

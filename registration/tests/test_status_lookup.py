@@ -17,9 +17,8 @@ from portal import throttle
 from portal.models import PortalSettings
 from registration import services
 from registration.models import Registration, Status, StatusChange
-from registration.status_guide import NEXT_STEPS
-
-from .factories import registration_data
+from registration.public.status_guide import NEXT_STEPS
+from registration.tests.factories import registration_data
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from registration import services
 from registration.models import OwnerType, Status, StatusChange
-from registration.status_guide import ENDED_NOTICES
-
-from .factories import registration_data
+from registration.public.status_guide import ENDED_NOTICES
+from registration.tests.factories import registration_data
 
 pytestmark = pytest.mark.django_db
 

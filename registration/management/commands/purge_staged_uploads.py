@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from registration.drafts import STAGING_DIR, private_storage
+from registration.public.drafts import STAGING_DIR, private_storage
 
 
 class Command(BaseCommand):

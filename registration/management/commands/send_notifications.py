@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from registration.notifications import send_due
+from registration.backoffice.notifications import send_due
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Street
 
-from .forms import PHOTO_TYPES, RegistrationForm, inspect_upload, name_required_fields
-from .models import HazardCategory, InspectionResult
+from ..models import HazardCategory, InspectionResult
+from ..public.forms import PHOTO_TYPES, RegistrationForm, inspect_upload, name_required_fields
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 

@@ -27,7 +27,7 @@ from PIL import Image
 from portal.models import Community, PortalSettings
 from portal.validators import normalise_mobile, normalise_uscc, validate_mobile, validate_uscc
 
-from .models import AttachmentKind, OwnerType, RegistrantRole, Registration, WorkCategory, WorkKind
+from ..models import AttachmentKind, OwnerType, RegistrantRole, Registration, WorkCategory, WorkKind
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5

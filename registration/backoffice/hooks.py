@@ -8,10 +8,10 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
-from . import admin_views as views
-from .backoffice import ACTIVE, LOG_ACTIONS, REVIEWABLE, open_hazards
+from ..models import Status
+from . import action_views as views
+from .actions import ACTIVE, LOG_ACTIONS, REVIEWABLE, open_hazards
 from .history import JOURNEY_ACTIONS, register_work_actions
-from .models import Status
 
 app_name = "registration_backoffice"
 

@@ -14,9 +14,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import services
-from ..drafts import Draft, finished_reference
-from ..forms import MAX_FILE_BYTES, MAX_FILES, RegistrationForm, answers_from_registration
 from ..models import Registration, Status
+from .drafts import Draft, finished_reference
+from .forms import MAX_FILE_BYTES, MAX_FILES, RegistrationForm, answers_from_registration
 
 # A whole request may carry MAX_FILES full-size files plus the answers.
 MAX_REQUEST_BYTES = MAX_FILES * MAX_FILE_BYTES + 1024 * 1024

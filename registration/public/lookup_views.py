@@ -14,10 +14,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from portal.models import PortalSettings
 from portal.throttle import Throttle, client_key
 
-from .. import scope, services
-from ..lookup_forms import ScopeCheckForm, StatusLookupForm, normalise_reference
+from .. import services
 from ..models import Registration, Status
-from ..status_guide import status_context
+from . import scope
+from .lookup_forms import ScopeCheckForm, StatusLookupForm, normalise_reference
+from .status_guide import status_context
 
 # Against guessing reference/mobile pairs: per client, and per reference
 # number so that many clients together cannot try one number either.

@@ -18,9 +18,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from . import services
-from .models import EnforcementReferral, Hazard, Inspection, InspectionResult, Registration
-from .models import Status as S
+from .. import services
+from ..models import EnforcementReferral, Hazard, Inspection, InspectionResult, Registration
+from ..models import Status as S
 
 # The Wagtail log action types of this module: name -> label in the history.
 LOG_ACTIONS = {

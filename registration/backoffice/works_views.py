@@ -36,8 +36,7 @@ from portal.display import EMPTY, ValueColumn, display_value
 from portal.exports import LocalSpreadsheetExportMixin
 from portal.models import Community, Street
 
-from .backoffice import annotate_hazard_counts
-from .models import (
+from ..models import (
     Attachment,
     Hazard,
     HighRiskOperation,
@@ -48,9 +47,10 @@ from .models import (
     WorkCategory,
     WorkKind,
 )
+from ..services import PUBLIC_ACTOR
+from .actions import annotate_hazard_counts
 from .permissions import scope_attachments, scope_hazards, scope_registrations, user_streets
 from .photos import IMAGE_TYPES, photo_response, wants_thumbnail
-from .services import PUBLIC_ACTOR
 
 ACTIONS_HOOK = "register_registration_actions"
 

@@ -18,9 +18,10 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from portal.models import Street
 
-from . import backoffice, roles, services
-from . import backoffice_forms as forms
-from .models import EnforcementReferral, Hazard, Registration, Status
+from .. import roles, services
+from ..models import EnforcementReferral, Hazard, Registration, Status
+from . import actions as backoffice
+from . import forms
 from .permissions import scope_registrations, user_streets
 
 # Officers and district administrators run the review and enforcement;

@@ -9,7 +9,7 @@ back-office view filters through these functions, so a street user can
 never see, find, count, export or open another street's rows.
 """
 
-from .roles import DISTRICT_ADMIN
+from ..roles import DISTRICT_ADMIN
 
 _CACHE_ATTR = "_registration_street_ids"
 

@@ -4,7 +4,7 @@ page, the status lookup and the receipt can share it and tests can check it."""
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Status
+from ..models import Status
 
 # Bootstrap's text-bg-* pairs keep a contrast of at least 4.5:1. The label
 # is always printed inside the badge: colour is never the only cue.

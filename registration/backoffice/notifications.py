@@ -31,11 +31,11 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from .models import OutboundMessage, OutboxStatus, Status
+from ..models import OutboundMessage, OutboxStatus, Status
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SENDER = "registration.notifications.EmailSender"
+DEFAULT_SENDER = "registration.backoffice.notifications.EmailSender"
 # Wait after the 1st, 2nd … failed attempt; one more failure after the
 # last delay and the message is dead (an error is logged for staff).
 RETRY_DELAYS = [

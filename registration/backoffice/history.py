@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogFormatter
 
-from .models import HazardCategory, InspectionResult
+from ..models import HazardCategory, InspectionResult
 
 # Actions on a work that are not back-office decisions (backoffice.LOG_ACTIONS has those).
 JOURNEY_ACTIONS = {
