@@ -5,7 +5,7 @@ exists by then."""
 
 from wagtail.models import Site
 
-from .pages import TrainingCalendarPage
+from .models import TrainingCalendarPage
 
 SLUG = "training"
 TITLE = "培训日程"

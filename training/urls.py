@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from .checkin import views
 
 app_name = "training_public"
 

@@ -5,7 +5,8 @@ from django.urls import include, path
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from . import import_views, sheet_views
+from .roster import views as import_views
+from .sessions import views as sheet_views
 from .viewsets import TrainingGroup
 
 register_snippet(TrainingGroup)
@@ -24,4 +25,5 @@ def register_training_urls():
 
 
 # The self check-in (poster, requests of unknown numbers) and the reports register their own hooks.
-from . import checkin_hooks, report_hooks  # noqa: E402,F401
+from .checkin import wagtail_hooks as checkin_hooks  # noqa: E402,F401
+from .reports import wagtail_hooks as report_hooks  # noqa: E402,F401

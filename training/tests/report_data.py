@@ -137,7 +137,7 @@ def report_data(people):
 
 
 def year_bounds(year):
-    """Independent of reports.py: the local year as UTC-aware bounds."""
+    """Independent of reports/figures.py: the local year as UTC-aware bounds."""
     return local(year, 1, 1), local(year + 1, 1, 1)
 
 

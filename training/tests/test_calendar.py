@@ -12,7 +12,7 @@ from wagtail.models import Page, Site
 
 from training import demo_calendar
 from training.models import SessionLevel, SessionStatus, TraineeRole
-from training.pages import SESSIONS_PER_PAGE, TrainingCalendarPage
+from training.models.pages import SESSIONS_PER_PAGE, TrainingCalendarPage
 
 from .checkin_support import timed_session
 from .conftest import JIANGTOU

@@ -1,4 +1,4 @@
-"""The self check-in rules (training/checkin.py), without HTTP: every
+"""The self check-in rules (training/checkin/services.py), without HTTP: every
 outcome, the window's edges, the trainer's marks that a check-in never
 touches, and the requests of unknown numbers through to the trainer's
 decision. ``now`` is passed in, so no test depends on the clock."""
@@ -10,8 +10,9 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from portal.models import Community
-from training import checkin, services
-from training.checkin import Outcome
+from training import services
+from training.checkin import services as checkin
+from training.checkin.services import Outcome
 from training.models import (
     Attendance,
     AttendanceSource,

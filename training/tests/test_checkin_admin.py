@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail import hooks
 
-from training import checkin
-from training.checkin_hooks import SESSION_ACTIONS_HOOK
+from training.checkin import services as checkin
+from training.checkin.wagtail_hooks import SESSION_ACTIONS_HOOK
 from training.models import Attendance, AttendanceStatus, SessionStatus, Trainee
 
 from .checkin_support import join_data, timed_session
@@ -216,7 +216,7 @@ def test_the_list_queries_do_not_grow_with_the_requests(login, people, session, 
 
 def test_the_session_buttons_are_for_its_trainers(rf, people, session):
     hook = hooks.get_hooks(SESSION_ACTIONS_HOOK)
-    assert hook, "checkin_hooks registers the session buttons"
+    assert hook, "checkin/wagtail_hooks registers the session buttons"
 
     def buttons(user):
         request = rf.get("/")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from training import views
+from training.checkin import views
 from training.models import Attendance, AttendanceStatus, CheckinRequest, SessionStatus, Trainee
 
 from .checkin_support import join_post, timed_session

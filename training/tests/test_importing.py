@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from training import importing
 from training.models import Trainee, TraineeRole
+from training.roster import importing
 
 from .conftest import HULI, make_trainee
 from .sheets import BAD_ROWS, GOOD_ROWS, HEADINGS, csv_upload, xlsx_upload

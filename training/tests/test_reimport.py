@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.models import Community
-from training import importing
 from training.models import Trainee, TraineeRole
+from training.roster import importing
 
 from .conftest import HULI, JIANGTOU, make_user, street
 from .sheets import csv_upload

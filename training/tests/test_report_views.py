@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from training import services
 from training.models import AttendanceStatus, Trainee, TraineeRole
-from training.report_xlsx import XLSX_TYPE
+from training.reports.xlsx import XLSX_TYPE
 
 from .conftest import HULI, JIANGTOU, make_trainee, street
 from .report_data import counted, report_data  # noqa: F401 (fixture)
@@ -319,7 +319,7 @@ def test_query_counts_do_not_grow_with_the_rows(as_user, report_data, user, djan
 
 
 def test_long_lists_are_paged_and_the_export_has_every_row(as_user, report_data, monkeypatch):
-    from training import report_views
+    from training.reports import views as report_views
 
     monkeypatch.setattr(report_views, "ROWS_PER_PAGE", 2)
     client = as_user("district_admin")

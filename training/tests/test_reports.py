@@ -1,13 +1,13 @@
-"""The report rules (training/reports.py) against the ground truth: the
+"""The report rules (training/reports/figures.py) against the ground truth: the
 attendance records themselves, counted independently of the report code."""
 
 import datetime
 
 import pytest
 
-from training import reports
 from training.models import Attendance, SessionLevel, SessionStatus, Trainee, TraineeRole, TrainingSettings
-from training.reports import GROUPINGS, NO_RECORD, ReportFilters
+from training.reports import figures as reports
+from training.reports.figures import GROUPINGS, NO_RECORD, ReportFilters
 
 from .conftest import HULI, JIANGTOU, make_user, street
 from .report_data import counted, held_sessions, report_data  # noqa: F401 (fixture)

@@ -1,13 +1,8 @@
-"""Training and attendance: the roster of trainees, topics, sessions, the
-attendance records, and the unknown-number requests of the self check-in.
-
-Rules (marking, import, scoping) live in services.py, importing.py and
-permissions.py; the models only describe the data and its invariants.
-"""
+"""Topics, training sessions and their audience, the attendance records,
+and the training settings (defaults for new sessions and the reports)."""
 
 import secrets
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,19 +10,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from portal.validators import mask_mobile, normalise_mobile, validate_mobile
-
-
-class TraineeRole(models.TextChoices):
-    STREET_OFFICER = "street_officer", _("Street case officer")
-    GRID_WORKER = "grid_worker", _("Community grid worker")
-    SAFETY_INSPECTOR = "safety_inspector", _("Full-time safety inspector")
-    PROPERTY_STAFF = "property_staff", _("Property management staff")
-    CONSTRUCTION_WORKER = "construction_worker", _("Construction worker")
-    OTHER = "other", _("Other")
+from .roster import Trainee, TraineeRole
 
 
 class AttendanceStatus(models.TextChoices):
@@ -56,75 +42,6 @@ class SessionStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     HELD = "held", _("Held")
     CANCELLED = "cancelled", _("Cancelled")
-
-
-class RequestStatus(models.TextChoices):
-    PENDING = "pending", pgettext_lazy("request status", "Pending")
-    CONFIRMED = "confirmed", _("Confirmed")
-    REJECTED = "rejected", _("Rejected")
-
-
-class Trainee(models.Model):
-    """A person on the training roster, identified by their mobile number."""
-
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
-    role = models.CharField(_("role"), max_length=30, choices=TraineeRole.choices)
-    street = models.ForeignKey(
-        "portal.Street", on_delete=models.PROTECT, related_name="trainees", verbose_name=_("street")
-    )
-    community = models.ForeignKey(
-        "portal.Community",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="trainees",
-        verbose_name=_("community"),
-    )
-    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
-    mobile = models.CharField(
-        _("mobile number"),
-        max_length=20,
-        unique=True,
-        validators=[validate_mobile],
-        error_messages={"unique": _("A trainee with this mobile number is already on the roster.")},
-    )
-    active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("role"),
-        FieldPanel("mobile"),
-        # Plain selects rather than snippet choosers: short lists, quicker on a phone.
-        FieldRowPanel([FieldPanel("street", widget=forms.Select), FieldPanel("community", widget=forms.Select)]),
-        FieldPanel("organisation"),
-        FieldPanel("active"),
-    ]
-
-    class Meta:
-        ordering = ["street__sort_order", "street__code", "name", "pk"]
-        verbose_name = _("trainee")
-        verbose_name_plural = _("trainees")
-        indexes = [models.Index(fields=["street", "role"], name="trainee_street_role")]
-
-    def __str__(self):
-        return f"{self.name}（{self.get_role_display()}）"
-
-    def save(self, *args, **kwargs):
-        self.mobile = normalise_mobile(self.mobile)
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        # The roster rules are in validation.check_trainee, which every form runs.
-        self.mobile = normalise_mobile(self.mobile)
-
-    @property
-    def masked_mobile(self):
-        return mask_mobile(self.mobile)
-
-    @property
-    def community_name(self):
-        return self.community.name if self.community else ""
 
 
 class Topic(models.Model):
@@ -304,67 +221,6 @@ class Attendance(models.Model):
         return f"{self.trainee.name} · {self.get_status_display()}"
 
 
-class CheckinRequest(models.Model):
-    """Someone whose mobile is not on the roster asks, at check-in, to be
-    added; a trainer confirms (creating the trainee) or rejects it."""
-
-    session = models.ForeignKey(
-        TrainingSession, on_delete=models.CASCADE, related_name="checkin_requests", verbose_name=_("session")
-    )
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
-    mobile = models.CharField(_("mobile number"), max_length=20, validators=[validate_mobile])
-    role = models.CharField(_("role"), max_length=30, choices=TraineeRole.choices)
-    street = models.ForeignKey("portal.Street", on_delete=models.PROTECT, related_name="+", verbose_name=_("street"))
-    community = models.ForeignKey(
-        "portal.Community",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("community"),
-    )
-    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    trainee = models.ForeignKey(
-        Trainee,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="checkin_requests",
-        verbose_name=_("trainee"),
-        help_text=_("The roster entry created or matched on confirmation."),
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("check-in request")
-        verbose_name_plural = _("check-in requests")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["session", "mobile"],
-                condition=models.Q(status="pending"),
-                name="one_pending_request_per_session_mobile",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.name} · {self.session}"
-
-    def save(self, *args, **kwargs):
-        self.mobile = normalise_mobile(self.mobile)
-        super().save(*args, **kwargs)
-
-
 @register_setting(icon="calendar-alt")
 class TrainingSettings(BaseGenericSetting):
     """Site-wide defaults for new sessions and the compliance report."""
@@ -396,7 +252,3 @@ class TrainingSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("training settings")
-
-
-# The public training calendar (a Wagtail page) lives in pages.py.
-from .pages import TrainingCalendarPage  # noqa: E402,F401

@@ -1,4 +1,4 @@
-"""Write a report table (report_tables.Table) as an XLSX workbook.
+"""Write a report table (tables.Table) as an XLSX workbook.
 
 The first sheet is the table exactly as the page shows it: the headings,
 the rows and the totals row. The second sheet says what was asked (the

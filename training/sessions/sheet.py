@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext
 
-from .models import Attendance, AttendanceStatus
-from .services import Mark, attendance_by_trainee, sheet_trainees
+from ..models import Attendance, AttendanceStatus
+from ..services import Mark, attendance_by_trainee, sheet_trainees
 
 REMARKS_MAX = Attendance._meta.get_field("remarks").max_length
 

@@ -1,6 +1,6 @@
-"""Wagtail hooks of the self check-in's admin side (checkin_admin.py): its
+"""Wagtail hooks of the self check-in's admin side (admin.py): its
 URLs, a menu entry for trainers, and the buttons a session's admin page can
-show. Imported at the end of wagtail_hooks.py.
+show. Imported at the end of training/wagtail_hooks.py.
 
 The buttons come through the ``register_training_session_actions`` hook: a
 function ``(request, session)`` returning wagtail.admin.widgets.Button
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import checkin_admin as views
+from . import admin as views
 
 SESSION_ACTIONS_HOOK = "register_training_session_actions"
 

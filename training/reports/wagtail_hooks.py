@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from . import report_views as views
-from . import reports
-from .viewsets import TrainingGroup
+from ..viewsets import TrainingGroup
+from . import figures, views
 
 app_name = "training_reports"
 
@@ -41,10 +40,10 @@ class ReportMenuItem(MenuItem):
 
 
 MENU = [
-    (_("Person-times"), "person_times", reports.can_view_reports, "table"),
-    (_("Absentees"), "absentees", reports.can_view_reports, "warning"),
-    (_("Compliance"), "compliance", reports.can_view_compliance, "calendar-check"),
-    (_("Trainee history"), "trainee_search", reports.can_view_reports, "user"),
+    (_("Person-times"), "person_times", figures.can_view_reports, "table"),
+    (_("Absentees"), "absentees", figures.can_view_reports, "warning"),
+    (_("Compliance"), "compliance", figures.can_view_compliance, "calendar-check"),
+    (_("Trainee history"), "trainee_search", figures.can_view_reports, "user"),
 ]
 MENU_ORDER = 900  # after the group's own items
 

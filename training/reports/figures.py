@@ -54,7 +54,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.exports import LOCAL_TZ
 
-from .models import (
+from ..models import (
     ATTENDED,
     Attendance,
     AttendanceStatus,
@@ -64,7 +64,7 @@ from .models import (
     TrainingSession,
     TrainingSettings,
 )
-from .permissions import (
+from ..permissions import (
     is_district,
     is_street_officer,
     is_trainer,
@@ -72,7 +72,7 @@ from .permissions import (
     visible_sessions,
     visible_trainees,
 )
-from .services import audience_filter
+from ..services import audience_filter
 
 # SQLite allows at most 500 SELECTs in one UNION; stay well below.
 UNION_CHUNK = 200

@@ -2,9 +2,9 @@
 printable poster of a session (QR code, short code, window) and the
 requests of unknown numbers waiting for a trainer's decision.
 
-As on the attendance sheet (sheet_views.py): a user whose role may not take
+As on the attendance sheet (sessions/views.py): a user whose role may not take
 attendance gets 403; a session that is not theirs answers 404, so its
-existence does not leak. The rules are in checkin.py and permissions.py.
+existence does not leak. The rules are in services.py and permissions.py.
 """
 
 import datetime
@@ -23,11 +23,11 @@ from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import Button
 
-from . import checkin
-from .models import CheckinRequest, RequestStatus, SessionStatus, Trainee, TrainingSession
-from .permissions import editable_sessions, is_district, is_trainer
-from .services import TraineeRefused
-from .sheet_views import forbidden
+from ..models import CheckinRequest, RequestStatus, SessionStatus, Trainee, TrainingSession
+from ..permissions import editable_sessions, is_district, is_trainer
+from ..services import TraineeRefused
+from ..sessions.views import forbidden
+from . import services as checkin
 
 # How long after its end a session stays in the "your sessions" list.
 RECENT = datetime.timedelta(days=1)
@@ -191,7 +191,7 @@ class PosterView(CheckinAdminMixin, TemplateView):
 
 def checkin_buttons(request, session):
     """Buttons for the session's admin page, for the users who may run its
-    check-in (see checkin_hooks.py)."""
+    check-in (see wagtail_hooks.py)."""
     user = request.user
     if not may_run_checkin(user) or not own_sessions(user).filter(pk=session.pk).exists():
         return []
@@ -205,6 +205,6 @@ def checkin_buttons(request, session):
     ]
 
 
-# Only views; the URLs and menu entries are in checkin_hooks.py.
+# Only views; the URLs and menu entries are in wagtail_hooks.py.
 confirm = require_POST(ConfirmView.as_view())
 reject = require_POST(RejectView.as_view())

@@ -34,9 +34,9 @@ from django.utils.translation import gettext, pgettext_lazy
 from portal.models import Community, Street
 from portal.validators import normalise_mobile
 
-from .models import Trainee, TraineeRole
-from .permissions import editable_trainees
-from .validation import check_trainee
+from ..models import Trainee, TraineeRole
+from ..permissions import editable_trainees
+from ..validation import check_trainee
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Street
 
-from .models import SessionLevel, Topic, TraineeRole
-from .permissions import visible_street_ids
-from .reports import GROUPINGS, ReportFilters
+from ..models import SessionLevel, Topic, TraineeRole
+from ..permissions import visible_street_ids
+from .figures import GROUPINGS, ReportFilters
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 YEAR_RANGE = {"min_value": 2000, "max_value": 2100}

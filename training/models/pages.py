@@ -17,7 +17,7 @@ from wagtail.search import index
 
 from portal.search import CJKSearchMixin
 
-from .models import AudienceRole, SessionStatus, TrainingSession
+from .sessions import AudienceRole, SessionStatus, TrainingSession
 
 SESSIONS_PER_PAGE = 20
 

@@ -22,10 +22,10 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from portal.validators import normalise_mobile
 
-from . import services
-from .forms import WalkInTraineeForm
-from .models import AttendanceStatus, Trainee, TrainingSession
-from .permissions import editable_sessions, is_district, is_trainer, visible_trainees
+from .. import services
+from ..models import AttendanceStatus, Trainee, TrainingSession
+from ..permissions import editable_sessions, is_district, is_trainer, visible_trainees
+from ..roster.forms import WalkInTraineeForm
 from .sheet import load_rows, read_submission, status_counts
 
 SEARCH_LIMIT = 20

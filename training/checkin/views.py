@@ -1,6 +1,6 @@
 """The public self check-in pages: enter the code (or scan the QR code that
 opens /training/checkin/<code>/), enter a mobile number, read the outcome;
-an unknown number may ask to be added. The rules are in checkin.py; these
+an unknown number may ask to be added. The rules are in services.py; these
 views only wire them to templates and count attempts against guessing.
 
 Privacy: a page shows only the session (title, time, venue) and, after a
@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.throttle import Throttle, client_key
 
-from . import checkin
-from .checkin import Outcome
-from .checkin_forms import CodeForm, JoinRequestForm, MobileForm
-from .models import ATTENDED
+from ..models import ATTENDED
+from . import services as checkin
+from .forms import CodeForm, JoinRequestForm, MobileForm
+from .services import Outcome
 
 # Against guessing codes and numbers. Everyone at a venue may share one
 # Wi-Fi address, hence a per-client limit well above a session's size in

@@ -1,5 +1,5 @@
 """Forms of the public check-in pages. They only clean what was typed; the
-rules (window, roster, requests) are in checkin.py and validation.py."""
+rules (window, roster, requests) are in services.py and validation.py."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import Community, Street
 from portal.validators import validate_mobile
 
-from .checkin import normalise_code, normalise_typed_mobile
-from .forms import community_choices
-from .models import CHECKIN_CODE_LENGTH, TraineeRole
+from ..models import CHECKIN_CODE_LENGTH, TraineeRole
+from ..roster.forms import community_choices
+from .services import normalise_code, normalise_typed_mobile
 
 
 class PhoneFormMixin:

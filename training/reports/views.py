@@ -1,4 +1,4 @@
-"""Admin pages of the training reports: thin views over reports.py.
+"""Admin pages of the training reports: thin views over figures.py.
 
 Each page is a GET form (filters) and a table; adding ``format=xlsx`` to the
 same query downloads that very table as a spreadsheet, so the export always
@@ -20,11 +20,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from portal.validators import normalise_mobile
 
-from . import report_forms, report_tables, reports
-from .models import Trainee
-from .permissions import visible_trainees
-from .report_xlsx import xlsx_response
-from .sheet_views import forbidden
+from ..models import Trainee
+from ..permissions import visible_trainees
+from ..sessions.views import forbidden
+from . import figures, forms, tables
+from .xlsx import xlsx_response
 
 ROWS_PER_PAGE = 100
 SEARCH_LIMIT = 30
@@ -33,14 +33,14 @@ SEARCH_LIMIT = 30
 def report_links(user):
     """The report pages this user may open, for the menu and the page tabs."""
     links = []
-    if reports.can_view_reports(user):
+    if figures.can_view_reports(user):
         links += [
             ("person_times", _("Person-times"), "table"),
             ("absentees", _("Absentees"), "warning"),
         ]
-    if reports.can_view_compliance(user):
+    if figures.can_view_compliance(user):
         links.append(("compliance", _("Compliance"), "calendar-check"))
-    if reports.can_view_reports(user):
+    if figures.can_view_reports(user):
         links.append(("trainee_search", _("Trainee history"), "user"))
     return [(name, label, icon, reverse(f"training_reports:{name}")) for name, label, icon in links]
 
@@ -75,7 +75,7 @@ class ReportView(WagtailAdminTemplateMixin, View):
     refused = _("Only trainers, street officers and district administrators may see the training reports.")
 
     def allowed(self, user):
-        return reports.can_view_reports(user)
+        return figures.can_view_reports(user)
 
     def dispatch(self, request, *args, **kwargs):
         if not self.allowed(request.user):
@@ -137,16 +137,16 @@ class ReportView(WagtailAdminTemplateMixin, View):
 class PersonTimesView(ReportView):
     page_title = _("Person-times")
     name = "person_times"
-    form_class = report_forms.PersonTimesForm
+    form_class = forms.PersonTimesForm
     export_filename = "person-times"
     template_name = "training/admin/reports/person_times.html"
     paginate = False
 
     def run(self, form):
-        return reports.person_times(self.request.user, form.filters(), form.group_by_value())
+        return figures.person_times(self.request.user, form.filters(), form.group_by_value())
 
     def table(self, result):
-        return report_tables.person_times_table(
+        return tables.person_times_table(
             result, gettext("Person-times and people by %(group)s") % {"group": result.group_label}
         )
 
@@ -154,31 +154,31 @@ class PersonTimesView(ReportView):
 class AbsenteesView(ReportView):
     page_title = _("Absentees")
     name = "absentees"
-    form_class = report_forms.AbsenteeForm
+    form_class = forms.AbsenteeForm
     export_filename = "absentees"
     template_name = "training/admin/reports/absentees.html"
 
     def run(self, form):
-        return reports.absentees(self.request.user, form.filters(), form.cleaned_data["include_excused"])
+        return figures.absentees(self.request.user, form.filters(), form.cleaned_data["include_excused"])
 
     def table(self, result):
-        return report_tables.absentee_table(result, gettext("Absentees of held sessions"))
+        return tables.absentee_table(result, gettext("Absentees of held sessions"))
 
 
 class ComplianceView(ReportView):
     page_title = _("Compliance")
     name = "compliance"
-    form_class = report_forms.ComplianceForm
+    form_class = forms.ComplianceForm
     export_filename = "compliance"
     template_name = "training/admin/reports/compliance.html"
     refused = _("Only street officers and district administrators may see who has not been trained.")
 
     def allowed(self, user):
-        return reports.can_view_compliance(user)
+        return figures.can_view_compliance(user)
 
     def run(self, form):
         street = form.cleaned_data.get("street")
-        return reports.compliance(
+        return figures.compliance(
             self.request.user,
             form.cleaned_data["year"],
             form.cleaned_data.get("role") or "",
@@ -186,7 +186,7 @@ class ComplianceView(ReportView):
         )
 
     def table(self, result):
-        return report_tables.compliance_table(
+        return tables.compliance_table(
             result,
             gettext("Trainees who attended fewer than %(n)d held sessions in %(year)d")
             % {"n": result.required, "year": result.year},
@@ -255,12 +255,10 @@ class TraineeHistoryView(ReportView):
         ]
 
     def run(self, form):
-        return reports.trainee_history(self.request.user, self.trainee)
+        return figures.trainee_history(self.request.user, self.trainee)
 
     def table(self, result):
-        return report_tables.history_table(
-            result, gettext("Training sessions of %(name)s") % {"name": self.trainee.name}
-        )
+        return tables.history_table(result, gettext("Training sessions of %(name)s") % {"name": self.trainee.name})
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [

@@ -1,18 +1,15 @@
-"""Forms of the training admin. Trainee details are always checked by
+"""The trainee forms: the roster entry of the admin and the walk-in added
+from the attendance sheet. Trainee details are always checked by
 validation.check_trainee, whichever form they come through."""
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from portal.models import Community, Street
 
+from ..models import TraineeRole
+from ..validation import check_trainee, mobile_on_roster
 from .importing import COLUMNS
-from .models import TraineeRole
-from .permissions import is_district
-from .roles import TRAINER
-from .validation import check_trainee, mobile_on_roster
 
 TRAINEE_FIELDS = tuple(key for key, _label in COLUMNS)
 COLUMN_LABELS = dict(COLUMNS)
@@ -89,30 +86,3 @@ class WalkInTraineeForm(forms.Form):
         form = cls()
         form.initial = {name: post.get(form.add_prefix(name), "") for name in form.fields}
         return form
-
-
-class TrainingSessionForm(WagtailAdminModelForm):
-    """Sessions: trainers are chosen among the trainer group; a trainer who is
-    not a district administrator always stays one of the session's trainers,
-    or they would lose the session they just saved."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        trainers = self.fields.get("trainers")
-        if trainers is not None:
-            # Trainers, and whoever already teaches this session (even if no longer one).
-            condition = Q(is_active=True, groups__name=TRAINER)
-            if self.instance.pk:
-                condition |= Q(pk__in=self.instance.trainers.values("pk"))
-            trainers.queryset = get_user_model().objects.filter(condition).distinct().order_by("first_name", "username")
-            trainers.label_from_instance = lambda user: user.get_full_name() or user.get_username()
-        if "materials" in self.fields:
-            self.fields["materials"].queryset = self.fields["materials"].queryset.order_by("title")
-
-    def clean(self):
-        cleaned = super().clean()
-        user = self.for_user
-        if user is not None and "trainers" in cleaned and not is_district(user):
-            chosen = Q(pk__in=[trainer.pk for trainer in cleaned["trainers"]]) | Q(pk=user.pk)
-            cleaned["trainers"] = get_user_model().objects.filter(chosen)
-        return cleaned

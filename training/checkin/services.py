@@ -1,7 +1,7 @@
 """Self check-in, without HTTP: a trainee scans the session's QR code (or
 types its short code), enters their mobile number and is marked present, or
 late after the grace period. The public views (views.py), the admin views
-(checkin_admin.py), the demo and the tests call these functions.
+(admin.py), the demo and the tests call these functions.
 
 The rules, decided here and tested in tests/test_checkin.py:
 
@@ -35,7 +35,7 @@ from django.utils.translation import gettext
 
 from portal.validators import normalise_mobile, validate_mobile
 
-from .models import (
+from ..models import (
     CHECKIN_ALPHABET,
     CHECKIN_CODE_LENGTH,
     Attendance,
@@ -47,8 +47,8 @@ from .models import (
     Trainee,
     TrainingSession,
 )
-from .services import TraineeRefused, create_trainee
-from .validation import check_trainee
+from ..services import TraineeRefused, create_trainee
+from ..validation import check_trainee
 
 
 class Outcome(enum.StrEnum):
