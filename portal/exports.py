@@ -4,7 +4,10 @@ Wagtail's SpreadsheetExportMixin writes times in UTC, True/False, and a CSV
 that Excel opens in a legacy code page. ``LocalSpreadsheetExportMixin``
 fixes that for any Wagtail IndexView: times are the wall-clock time in
 Xiamen, booleans are 是/否, the CSV starts with a UTF-8 byte order mark, and
-the XLSX has a named sheet with a frozen header row.
+the XLSX has a named sheet with a frozen header row. Text that a
+spreadsheet would run as a formula (OWASP "CSV injection": =, +, -, @, tab,
+carriage return first) is written as text: every export of every app goes
+through ``neutralise_formula`` or ``text_cell``.
 """
 
 import datetime
@@ -15,11 +18,47 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from .display import LOCAL_TZ, display_value, local_text
 
-__all__ = ["BOM", "LOCAL_TZ", "LocalSpreadsheetExportMixin", "local_naive", "local_text", "sheet_title", "with_bom"]
+__all__ = [
+    "BOM",
+    "LOCAL_TZ",
+    "LocalSpreadsheetExportMixin",
+    "local_naive",
+    "local_text",
+    "keep_as_text",
+    "neutralise_formula",
+    "sheet_title",
+    "text_cell",
+    "with_bom",
+]
 
 BOM = "\ufeff"
 # Excel refuses these characters in sheet titles, and more than 31 of any.
 _BAD_TITLE = str.maketrans({char: " " for char in "[]:*?/\\"})
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """Text that starts like a formula gets a leading apostrophe, which
+    spreadsheets show as text and never evaluate; anything else is unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def keep_as_text(cell):
+    """openpyxl takes any string starting with "=" for a formula: make it text again."""
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
+def text_cell(worksheet, value):
+    """An openpyxl write-only cell whose text is never taken for a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    return keep_as_text(WriteOnlyCell(worksheet, value))
 
 
 def sheet_title(text):
@@ -79,6 +118,14 @@ class LocalSpreadsheetExportMixin:
         for item in queryset:
             worksheet.append(self.generate_xlsx_row(worksheet, self.to_row_dict(item), date_format=date_format))
         workbook.save(output)
+
+    def write_csv_row(self, writer, row_dict):
+        return writer.writerow(
+            {
+                field: neutralise_formula(self.preprocess_field_value(field, value, self.FORMAT_CSV))
+                for field, value in row_dict.items()
+            }
+        )
 
     def write_csv_response(self, queryset):
         response = super().write_csv_response(queryset)

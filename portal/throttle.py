@@ -14,9 +14,11 @@ numbers, and any key is safe for every cache backend.
 import hashlib
 import ipaddress
 import time
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.shortcuts import render
 
 
 class Throttle:
@@ -79,3 +81,39 @@ def client_key(request):
             return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
+
+
+def too_many_attempts(request, template, throttle):
+    """The 429 page, with Retry-After saying when the client's window ends."""
+    response = render(request, template, status=429)
+    response["Retry-After"] = str(throttle.retry_after())
+    return response
+
+
+def throttled(per_client, template, per_key=None, key=None, counts=None):
+    """Limit a view: the one way every app throttles a public form.
+
+    Each counted request is one attempt against ``per_client`` (keyed by
+    client_key) and, when ``key(request, *args, **kwargs)`` gives a value,
+    against ``per_key`` too (e.g. one reference number or one check-in code,
+    so that many clients together cannot guess it either). Both always
+    count, allowed or not. ``counts(request, *args, **kwargs)`` says which
+    requests count (default: all). Over either limit the view is not called:
+    ``template`` answers 429 with Retry-After.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if counts is None or counts(request, *args, **kwargs):
+                allowed = per_client.hit(client_key(request))
+                value = key(request, *args, **kwargs) if per_key and key else None
+                if value:
+                    allowed = per_key.hit(value) and allowed
+                if not allowed:
+                    return too_many_attempts(request, template, per_client)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -7,7 +7,7 @@ says *which* works it may do it to. Only the district administrator (and
 superusers) see every street.
 """
 
-from portal.roles import permissions_for
+from portal import roles as portal_roles
 
 DISTRICT_ADMIN = "区级管理员"
 STREET_OFFICER = "街道纳管员"
@@ -63,29 +63,6 @@ STREET_SCOPED_ROLES = (STREET_OFFICER, SAFETY_INSPECTOR)
 
 
 def sync_roles(apps):
-    """Create the groups and give them exactly their permissions in the apps their specs name.
-
-    ``apps`` is a migration's app registry or django.apps.apps. Running it
-    again changes nothing, so the demo loader may call it too.
-    """
-    Group = apps.get_model("auth", "Group")
-    Page = apps.get_model("wagtailcore", "Page")
-    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
-    Permission = apps.get_model("auth", "Permission")
-    root = Page.objects.filter(depth=1).first()
-    for name, specs in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        wanted = {perm.pk for spec in specs for perm in permissions_for(apps, spec)}
-        # Only the apps named in this role's specs are ours to prune: another
-        # app (training) gives the same groups permissions of its own.
-        managed_apps = {spec.split(".")[0] for spec in specs}
-        have = set(group.permissions.filter(content_type__app_label__in=managed_apps).values_list("pk", flat=True))
-        if missing := wanted - have:
-            group.permissions.add(*missing)
-        if extra := have - wanted:
-            group.permissions.remove(*extra)
-        for codename in PAGE_PERMISSIONS.get(name, []):
-            if root is None:
-                break
-            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-            GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
+    """The back-office groups and their permissions (portal/roles.py); called by
+    the migrations 0004 and 0005 and by the demo loader."""
+    portal_roles.sync_roles(apps, ROLE_PERMISSIONS, page_permissions=PAGE_PERMISSIONS)

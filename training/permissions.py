@@ -15,34 +15,23 @@ may not see is never listed, counted, exported or opened (it answers 404):
 
 from django.db.models import Exists, OuterRef, Q
 
-from portal.staff import staff_street_ids
+from portal.staff import in_group, staff_street_ids
 
 from .roles import DISTRICT_ADMIN, STREET_OFFICER, TRAINER
-
-_GROUPS_ATTR = "_training_group_names"
-
-
-def group_names(user):
-    """The user's group names, read once per request."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
-    if _GROUPS_ATTR not in user.__dict__:
-        user.__dict__[_GROUPS_ATTR] = frozenset(user.groups.values_list("name", flat=True))
-    return user.__dict__[_GROUPS_ATTR]
 
 
 def is_district(user):
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
-    return DISTRICT_ADMIN in group_names(user)
+    return in_group(user, DISTRICT_ADMIN)
 
 
 def is_trainer(user):
-    return TRAINER in group_names(user)
+    return in_group(user, TRAINER)
 
 
 def is_street_officer(user):
-    return STREET_OFFICER in group_names(user)
+    return in_group(user, STREET_OFFICER)
 
 
 def street_ids(user):

@@ -11,7 +11,7 @@ sessions and trainees: a trainer only to their own sessions, a street officer
 only to their own streets.
 """
 
-from portal.roles import permissions_for
+from portal import roles as portal_roles
 
 TRAINER = "培训讲师"
 DISTRICT_ADMIN = "区级管理员"
@@ -64,27 +64,6 @@ STREET_SCOPED_ROLES = (STREET_OFFICER,)
 
 
 def sync_roles(apps):
-    """Create the groups if missing and give each exactly its training
-    permissions. ``apps`` is a migration's registry or django.apps.apps.
-    Running it again changes nothing."""
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    Collection = apps.get_model("wagtailcore", "Collection")
-    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
-    training_perms = set(Permission.objects.filter(content_type__app_label="training").values_list("pk", flat=True))
-    root = Collection.objects.filter(depth=1).first()
-    for name, specs in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        wanted = {perm.pk for spec in specs for perm in permissions_for(apps, spec)}
-        have = set(group.permissions.values_list("pk", flat=True))
-        # Ours are the training permissions, plus admin access for our own group.
-        managed = training_perms | (wanted if name == TRAINER else set())
-        if missing := wanted - have:
-            group.permissions.add(*missing)
-        if extra := (have & managed) - wanted:
-            group.permissions.remove(*extra)
-        for codename in COLLECTION_PERMISSIONS.get(name, []):
-            if root is None:
-                break
-            permission = Permission.objects.get(content_type__app_label="wagtaildocs", codename=codename)
-            GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)
+    """The training permissions of each group and the trainers' document
+    permissions (portal/roles.py); called by migration 0002 and the demo loader."""
+    portal_roles.sync_roles(apps, ROLE_PERMISSIONS, collection_permissions=COLLECTION_PERMISSIONS)

@@ -51,3 +51,14 @@ def staff_name(user):
     if not user:
         return EMPTY
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def error_items(form):
+    """(anchor, label, message) for each error of a form: the form's own
+    ``error_summary()`` if it has one (to order them by section), else
+    portal.forms.error_summary."""
+    from portal.forms import error_summary
+
+    summary = getattr(form, "error_summary", None)
+    return summary() if callable(summary) else error_summary(form)

@@ -9,14 +9,16 @@ redirect them to the login page.
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from portal.admin_views import forbidden as portal_forbidden
+from portal.admin_views import refusal
 from portal.models import Street
+from portal.staff import in_group
 
 from .. import roles, services
 from ..models import EnforcementReferral, Hazard, Registration, Status
@@ -31,44 +33,30 @@ ON_SITE = OFFICERS | {roles.SAFETY_INSPECTOR}
 
 
 def has_role(user, groups):
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name__in=groups).exists()
-
-
-def refusal(request, title, message, status, back_url=None):
-    """A refusal page in the admin's frame. Raising PermissionDenied would not
-    do: Wagtail turns it into a redirect to the dashboard, which hides the
-    refusal from scripts and tests."""
-    return TemplateResponse(
-        request,
-        "registration/admin/forbidden.html",
-        {
-            "page_title": title,
-            "header_title": title,
-            "message": message,
-            "back_url": back_url,
-        },
-        status=status,
-    )
+    return user.is_superuser or in_group(user, *groups)
 
 
 def forbidden(request):
-    return refusal(
+    return portal_forbidden(
         request,
-        gettext("Not allowed"),
         gettext("Your role does not allow this action. Ask a street case officer or the district administrator."),
-        403,
     )
 
 
 def not_applicable(request, registration, message):
     """409: the action exists but not for the work as it is now (its button is hidden too)."""
-    return refusal(request, gettext("Not possible now"), message, 409, back_url=work_url(registration))
+    return refusal(
+        request,
+        gettext("Not possible now"),
+        message,
+        409,
+        back_url=work_url(registration),
+        back_label=gettext("Back to the work"),
+    )
 
 
 def work_url(registration):
-    """The work's detail page in the works list (registration/backoffice_list.py)."""
+    """The work's detail page in the works list (backoffice/works_views.py)."""
     return reverse("works:inspect", args=[registration.pk])
 
 

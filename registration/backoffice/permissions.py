@@ -1,50 +1,34 @@
-"""Street scoping: which works, inspections, hazards, referrals and
-attachments a member of staff may see.
+"""Street scoping of the back office: which works, inspections, hazards,
+referrals and attachments a member of staff may see.
 
-Django permissions (given by the roles in roles.py) decide what a user may
-do; this module decides to which streets it applies. Superusers and the
-district administrators see every street; everyone else sees only the
-streets of their StaffProfile, and nothing if they have none. Every
-back-office view filters through these functions, so a street user can
-never see, find, count, export or open another street's rows.
+Django permissions (given by the roles in registration/roles.py) decide what
+a user may do; the street rule decides to which works, through the one
+mechanism in portal/staff.py. Superusers and the district administrators see
+every street; everyone else sees only the streets of their StaffProfile, and
+nothing if they have none. Every back-office view filters through these
+functions, so a street user can never see, find, count, export or open
+another street's rows.
 """
+
+from portal.staff import in_staff_streets, scope_to_streets, staff_street_ids
 
 from ..roles import DISTRICT_ADMIN
 
-_CACHE_ATTR = "_registration_street_ids"
+EVERY_STREET = (DISTRICT_ADMIN,)
 
 
 def user_streets(user):
     """The ids of the streets the user works for, or None for all streets."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
-    if hasattr(user, _CACHE_ATTR):
-        return getattr(user, _CACHE_ATTR)
-    if user.is_superuser or user.groups.filter(name=DISTRICT_ADMIN).exists():
-        streets = None
-    else:
-        from portal.models import StaffProfile
-
-        streets = frozenset(
-            StaffProfile.streets.through.objects.filter(staffprofile__user=user).values_list("street_id", flat=True)
-        )
-    setattr(user, _CACHE_ATTR, streets)
-    return streets
-
-
-def _scope(queryset, user, street_field):
-    streets = user_streets(user)
-    if streets is None:
-        return queryset
-    return queryset.filter(**{f"{street_field}__in": streets})
+    return staff_street_ids(user, EVERY_STREET)
 
 
 def scope_registrations(queryset, user):
-    return _scope(queryset, user, "street_id")
+    return scope_to_streets(queryset, user, "street_id", EVERY_STREET)
 
 
 def scope_inspections(queryset, user):
-    return _scope(queryset, user, "registration__street_id")
+    """Inspections, hazards, referrals and attachments: through their work."""
+    return scope_to_streets(queryset, user, "registration__street_id", EVERY_STREET)
 
 
 scope_hazards = scope_inspections
@@ -53,8 +37,7 @@ scope_attachments = scope_inspections
 
 
 def in_user_streets(user, street_id):
-    streets = user_streets(user)
-    return streets is None or street_id in streets
+    return in_staff_streets(user, street_id, EVERY_STREET)
 
 
 def can_view_registration(user, registration):

@@ -31,7 +31,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
-from portal.admin_views import ScopedObjectMixin
+from portal.admin_views import ScopedObjectMixin, ScopedViewSetMixin
 from portal.display import EMPTY, ValueColumn, display_value
 from portal.exports import LocalSpreadsheetExportMixin
 from portal.models import Community, Street
@@ -117,16 +117,6 @@ class RegistrationFilterSet(WagtailFilterSet):
 # --- export ----------------------------------------------------------------
 
 
-class StreetScopedObjectMixin(ScopedObjectMixin):
-    """Single-work views find their work only among the user's streets."""
-
-    model = Registration
-
-    @staticmethod
-    def scope(queryset, user):
-        return scope_registrations(queryset, user)
-
-
 def write_off_reason():
     """The reason given when a work was written off with hazards still open."""
     return Subquery(
@@ -207,7 +197,7 @@ class RegistrationIndexView(LocalSpreadsheetExportMixin, generic.IndexView):
         return f"ledger-{timezone.localdate():%Y%m%d}"
 
 
-class RegistrationInspectView(StreetScopedObjectMixin, generic.InspectView):
+class RegistrationInspectView(ScopedObjectMixin, generic.InspectView):
     """Everything about one work. Action views elsewhere add their buttons by
     registering a ``register_registration_actions`` hook: a function
     ``(request, registration)`` returning wagtail.admin.widgets.Button objects
@@ -256,10 +246,6 @@ class RegistrationInspectView(StreetScopedObjectMixin, generic.InspectView):
         return context
 
 
-class RegistrationEditView(StreetScopedObjectMixin, generic.EditView):
-    pass
-
-
 class DeleteReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is this registration deleted?"),
@@ -270,7 +256,7 @@ class DeleteReasonForm(forms.Form):
     )
 
 
-class RegistrationDeleteView(StreetScopedObjectMixin, generic.DeleteView):
+class RegistrationDeleteView(generic.DeleteView):
     """Only the district administrator may delete (street roles lack the
     permission); a reason is asked for and logged with what was deleted."""
 
@@ -305,7 +291,7 @@ class ActorColumn(LogEntryUserColumn):
         return context
 
 
-class RegistrationHistoryView(StreetScopedObjectMixin, HistoryView):
+class RegistrationHistoryView(HistoryView):
     """A work's history (办理记录) for everyone who may see the work, not only
     those who may edit it: who did what, when, and why."""
 
@@ -321,7 +307,7 @@ class RegistrationHistoryView(StreetScopedObjectMixin, HistoryView):
         ]
 
 
-class RegistrationUsageView(StreetScopedObjectMixin, UsageView):
+class RegistrationUsageView(UsageView):
     permission_required = None
     any_permission_required = ["view"]
 
@@ -334,8 +320,11 @@ def _inspect_url(instance):
 DESK_ONLY = "works-col--desk"
 
 
-class RegistrationViewSet(ModelViewSet):
-    """The works list (台账)."""
+class RegistrationViewSet(ScopedViewSetMixin, ModelViewSet):
+    """The works list (台账). Every view that opens one work finds it only
+    among the user's streets (ScopedViewSetMixin)."""
+
+    scope = staticmethod(scope_registrations)
 
     model = Registration
     name = "works"
@@ -345,7 +334,6 @@ class RegistrationViewSet(ModelViewSet):
     add_to_admin_menu = True
     index_view_class = RegistrationIndexView
     inspect_view_class = RegistrationInspectView
-    edit_view_class = RegistrationEditView
     delete_view_class = RegistrationDeleteView
     history_view_class = RegistrationHistoryView
     usage_view_class = RegistrationUsageView

@@ -17,13 +17,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import model_to_dict
-from django.forms.widgets import ChoiceWidget
 from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils import formats, timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
+from portal.forms import error_summary, name_required_fields
 from portal.models import Community, PortalSettings
 from portal.validators import normalise_mobile, normalise_uscc, validate_mobile, validate_uscc
 
@@ -202,41 +201,6 @@ def one_year_after(day):
         return day.replace(year=day.year + 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year + 1, day=28)
-
-
-_DEFAULT_REQUIRED = str(forms.Field.default_error_messages["required"])
-
-
-def name_required_fields(form):
-    """Make each field's "required" error say which field it is (请填写详细地址。,
-    请选择街道。) instead of Django's bare 这个字段是必填项, unless the field has
-    a message of its own. Conditional fields get it too: they raise it when
-    their condition holds."""
-    for field in form.fields.values():
-        if str(field.error_messages.get("required", _DEFAULT_REQUIRED)) != _DEFAULT_REQUIRED:
-            continue
-        if isinstance(field.widget, ChoiceWidget):
-            message = gettext("Choose the %(field)s.")
-        else:
-            message = gettext("Fill in the %(field)s.")
-        field.error_messages["required"] = message % {"field": field.label}
-
-
-def error_summary(form, names=None):
-    """(anchor, label, message) for every error of ``form``, in the order of
-    ``names`` (default: the form's), for an error summary that links to the
-    fields. ``label`` is None where the message names the field already, so
-    the summary names each field once; errors of no field have no anchor."""
-    items = [(None, None, message) for message in form.non_field_errors()]
-    for name in names or list(form.fields):
-        if name not in form.fields:
-            continue
-        bound = form[name]
-        # radio buttons and checkboxes: the first one of the group
-        anchor = bound.id_for_label or f"{bound.auto_id}_0"
-        label = str(bound.label)
-        items += [(anchor, None if label in str(message) else label, message) for message in bound.errors]
-    return items
 
 
 class RegistrationForm(forms.ModelForm):

@@ -49,17 +49,7 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
-class BootstrapMixin:
-    """Bootstrap classes on the widgets; the templates render each field by hand."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            radio = isinstance(field.widget, forms.RadioSelect)
-            field.widget.attrs.setdefault("class", "form-check-input" if radio else "form-control")
-
-
-class ScopeCheckForm(BootstrapMixin, forms.Form):
+class ScopeCheckForm(forms.Form):
     YES, NO = "yes", "no"
 
     work_type = forms.ChoiceField(
@@ -112,7 +102,7 @@ class ScopeCheckForm(BootstrapMixin, forms.Form):
         )
 
 
-class StatusLookupForm(BootstrapMixin, forms.Form):
+class StatusLookupForm(forms.Form):
     reference = forms.CharField(
         label=_("Reference number"),
         help_text=_("As printed on the registration receipt, for example HL-2026-000123."),

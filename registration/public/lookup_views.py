@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.models import PortalSettings
-from portal.throttle import Throttle, client_key
+from portal.throttle import Throttle, throttled
 
 from .. import services
 from ..models import Registration, Status
@@ -103,25 +103,23 @@ def verify(request, token):
     )
 
 
-def _lookup_allowed(request, reference):
-    """Count the attempt against both limits (both always count, allowed or not)."""
-    allowed = LOOKUP_PER_CLIENT.hit(client_key(request))
-    if reference:
-        allowed = LOOKUP_PER_REFERENCE.hit(reference) and allowed
-    return allowed
+def _posted_reference(request):
+    return normalise_reference(request.POST.get("reference", ""))[:30]
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@throttled(
+    LOOKUP_PER_CLIENT,
+    "registration/status_throttled.html",
+    per_key=LOOKUP_PER_REFERENCE,
+    key=_posted_reference,
+    counts=lambda request: request.method == "POST",
+)
 def status_lookup(request):
     if request.method != "POST":
         form = StatusLookupForm(initial={"reference": request.GET.get("reference", "")[:30]})
         return render(request, "registration/status_lookup.html", {"form": form})
-
-    if not _lookup_allowed(request, normalise_reference(request.POST.get("reference", ""))[:30]):
-        response = render(request, "registration/status_throttled.html", status=429)
-        response["Retry-After"] = str(LOOKUP_PER_CLIENT.retry_after())
-        return response
 
     form = StatusLookupForm(request.POST)
     if form.is_valid():

@@ -19,12 +19,3 @@ def public_owner_name(registration):
     if registration.owner_is_person:
         return f"{registration.owner_name.strip()[:1]}某"
     return registration.owner_name
-
-
-@register.filter
-def error_items(form):
-    """(anchor, label, message) for each error of a form (forms.error_summary)."""
-    from registration.public.forms import error_summary
-
-    summary = getattr(form, "error_summary", None)
-    return summary() if callable(summary) else error_summary(form)

@@ -143,3 +143,18 @@ def test_detail_queries_are_bounded(officer_client, staff, django_assert_max_num
         add_overdue_hazard(work, staff["inspector_huli"])
     with django_assert_max_num_queries(30):
         assert officer_client.get(reverse("works:inspect", args=[work.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_exports_never_carry_a_formula(officer_client, works, export_format):
+    """OWASP CSV injection: text a registrant typed is written as text."""
+    Registration.objects.filter(pk=works[HULI].pk).update(address='=HYPERLINK("http://evil.example","点此")')
+    response = officer_client.get(reverse("works:index"), {"export": export_format, "status": "submitted"})
+    raw = b"".join(response.streaming_content)
+    if export_format == "csv":
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert '\'=HYPERLINK("http://evil.example","点此")' in rows[1]
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(raw)).active
+        cells = [cell for cell in next(sheet.iter_rows(min_row=2, max_row=2)) if "HYPERLINK" in str(cell.value)]
+        assert cells and all(cell.data_type == "s" for cell in cells)

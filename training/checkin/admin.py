@@ -23,10 +23,11 @@ from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import Button
 
+from portal.admin_views import forbidden
+
 from ..models import CheckinRequest, RequestStatus, SessionStatus, Trainee, TrainingSession
 from ..permissions import editable_sessions, is_district, is_trainer
 from ..services import TraineeRefused
-from ..sessions.views import forbidden
 from . import services as checkin
 
 # How long after its end a session stays in the "your sessions" list.

@@ -15,15 +15,13 @@ from .services import normalise_code, normalise_typed_mobile
 
 
 class PhoneFormMixin:
-    """Bootstrap classes, large controls for thumbs."""
+    """Large controls for thumbs; crispy-forms adds the Bootstrap base classes."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             select = isinstance(field.widget, forms.Select)
-            field.widget.attrs.setdefault(
-                "class", "form-select form-select-lg" if select else "form-control form-control-lg"
-            )
+            field.widget.attrs.setdefault("class", "form-select-lg" if select else "form-control-lg")
 
 
 def mobile_field(**kwargs):

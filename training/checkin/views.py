@@ -8,6 +8,8 @@ check-in, the masked name and the status of the number typed. Nobody else's
 data is shown, and an unknown number learns nothing but "not on the roster".
 """
 
+from functools import wraps
+
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.throttle import Throttle, client_key
+from portal.throttle import Throttle, throttled
 
 from ..models import ATTENDED
 from . import services as checkin
@@ -26,46 +28,49 @@ from .services import Outcome
 # Wi-Fi address, hence a per-client limit well above a session's size in
 # ten minutes; the per-code limit caps what many clients together can try
 # on one session. Every attempt counts, allowed or not (as in the status
-# lookup, registration/views/lookup.py). Only the code's pages count: the
+# lookup, registration/public/lookup_views.py). Only the code's pages count: the
 # blank code form costs nothing.
 PER_CLIENT = Throttle("training-checkin-client", limit=120, window_seconds=600)
 PER_CODE = Throttle("training-checkin-code", limit=300, window_seconds=600)
 
 
-def _allowed(request, code=None):
-    allowed = PER_CLIENT.hit(client_key(request))
-    if code:
-        allowed = PER_CODE.hit(code) and allowed
-    return allowed
-
-
-def _private(response):
+def private_page(view):
     """Reached from a poster, never from a search engine; the code in the
     address must not leak to other sites through the Referer header. Not
     "no-referrer": the browser would then send "Origin: null" with the
     forms, and Django's CSRF check would refuse them."""
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "same-origin"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapped
 
 
-def _throttled(request):
-    response = render(request, "training/checkin/throttled.html", status=429)
-    response["Retry-After"] = str(PER_CLIENT.retry_after())
-    return _private(response)
+def _redirects_to_canonical(request, code):
+    canonical = checkin.normalise_code(code)
+    return bool(canonical) and canonical != code and request.method != "POST"
+
+
+def throttle_checkin(counts=None, key=None):
+    return throttled(PER_CLIENT, "training/checkin/throttled.html", per_key=PER_CODE, key=key, counts=counts)
 
 
 def _not_found(request, code):
     form = CodeForm(initial={"code": code[:30]})
-    return _private(render(request, "training/checkin/not_found.html", {"form": form}, status=404))
+    return render(request, "training/checkin/not_found.html", {"form": form}, status=404)
 
 
 def _page(request, template, session, status=200, **context):
-    return _private(render(request, template, {"session": session, **context}, status=status))
+    return render(request, template, {"session": session, **context}, status=status)
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@private_page
 def checkin_start(request):
     """Type the code from the poster. The code is only looked up (and
     counted) on the page it leads to."""
@@ -73,20 +78,24 @@ def checkin_start(request):
         form = CodeForm(request.POST)
         if form.is_valid():
             return HttpResponseRedirect(reverse("training_public:checkin_session", args=[form.cleaned_data["code"]]))
-        return _private(render(request, "training/checkin/start.html", {"form": form}))
-    return _private(render(request, "training/checkin/start.html", {"form": CodeForm()}))
+        return render(request, "training/checkin/start.html", {"form": form})
+    return render(request, "training/checkin/start.html", {"form": CodeForm()})
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@private_page
+@throttle_checkin(
+    # The redirect to the canonical code costs nothing; the code counts only when a number is tried.
+    counts=lambda request, code: not _redirects_to_canonical(request, code),
+    key=lambda request, code: checkin.normalise_code(code) if request.method == "POST" else None,
+)
 def checkin_session(request, code):
     """The page the QR code opens: the session, and the mobile number field
     while check-in is open."""
     canonical = checkin.normalise_code(code)
-    if canonical and canonical != code and request.method != "POST":
+    if _redirects_to_canonical(request, code):
         return HttpResponseRedirect(reverse("training_public:checkin_session", args=[canonical]))
-    if not _allowed(request, canonical if request.method == "POST" else None):
-        return _throttled(request)
     now = timezone.now()
     form = MobileForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -135,11 +144,11 @@ def _result(request, result, now, join_form=None, status=200):
 
 @never_cache
 @require_POST
+@private_page
+@throttle_checkin(key=lambda request, code: checkin.normalise_code(code))
 def checkin_request(request, code):
     """An unknown number asks to be added; a trainer confirms it later."""
     code = checkin.normalise_code(code)
-    if not _allowed(request, code):
-        return _throttled(request)
     session = checkin.find_session(code)
     if session is None:
         return _not_found(request, code)

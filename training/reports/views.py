@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from portal.admin_views import forbidden
 from portal.validators import normalise_mobile
 
 from ..models import Trainee
 from ..permissions import visible_trainees
-from ..sessions.views import forbidden
 from . import figures, forms, tables
 from .xlsx import xlsx_response
 

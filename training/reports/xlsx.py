@@ -3,7 +3,8 @@
 The first sheet is the table exactly as the page shows it: the headings,
 the rows and the totals row. The second sheet says what was asked (the
 report, its filters, when it was made), so a file forwarded by e-mail
-still explains itself. Times are Xiamen wall-clock times.
+still explains itself. Times are Xiamen wall-clock times; text is never
+taken for a formula (portal/exports.py).
 """
 
 import datetime
@@ -15,7 +16,7 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from portal.exports import local_naive, sheet_title
+from portal.exports import keep_as_text, local_naive, sheet_title
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -26,6 +27,7 @@ def _write_row(sheet, cells, bold=False):
         [local_naive(cell.value) if isinstance(cell.value, datetime.datetime) else cell.value for cell in cells]
     )
     for written, cell in zip(sheet[sheet.max_row], cells):
+        keep_as_text(written)
         if isinstance(cell.value, datetime.datetime):
             written.number_format = TIME_FORMAT
         if bold:
@@ -53,6 +55,7 @@ def workbook(table, title, about):
     notes.append([gettext("Report"), str(title)])
     for label, value in about:
         notes.append([str(label), str(value)])
+        keep_as_text(notes.cell(row=notes.max_row, column=2))
     notes.append([gettext("Exported at"), local_naive(timezone.now())])
     notes.cell(row=notes.max_row, column=2).number_format = TIME_FORMAT
     notes.column_dimensions["A"].width = 20

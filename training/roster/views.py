@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from ..sessions.views import forbidden
+from portal.admin_views import forbidden
+
 from . import importing
 
 SESSION_KEY = "training_import_tokens"

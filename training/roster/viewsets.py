@@ -17,12 +17,10 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic.history import HistoryView
-from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 
-from portal.admin_views import ScopedObjectMixin
+from portal.admin_views import ScopedViewSetMixin
 from portal.display import ValueColumn
 from portal.exports import LocalSpreadsheetExportMixin
 from portal.models import Community, Street
@@ -80,15 +78,9 @@ class TraineeIndexView(LocalSpreadsheetExportMixin, generic.IndexView):
         return buttons
 
 
-class TraineeEditView(ScopedObjectMixin, generic.EditView):
-    scope = visible_trainees
-
-
-class TraineeDeleteView(ScopedObjectMixin, generic.DeleteView):
+class TraineeDeleteView(generic.DeleteView):
     """A trainee with attendance records is kept for the reports: the view
     says so and suggests marking them inactive instead."""
-
-    scope = visible_trainees
 
     def post(self, request, *args, **kwargs):
         if Attendance.objects.filter(trainee=self.object).exists():
@@ -101,19 +93,11 @@ class TraineeDeleteView(ScopedObjectMixin, generic.DeleteView):
         return super().post(request, *args, **kwargs)
 
 
-class TraineeInspectView(ScopedObjectMixin, generic.InspectView):
-    scope = visible_trainees
+class TraineeViewSet(ScopedViewSetMixin, ModelViewSet):
+    """The roster. Every view that opens one trainee finds them only among
+    those the user may see (permissions.visible_trainees)."""
 
-
-class TraineeHistoryView(ScopedObjectMixin, HistoryView):
-    scope = visible_trainees
-
-
-class TraineeUsageView(ScopedObjectMixin, UsageView):
-    scope = visible_trainees
-
-
-class TraineeViewSet(ModelViewSet):
+    scope = staticmethod(visible_trainees)
     model = Trainee
     name = "trainees"
     url_prefix = "training/trainees"
@@ -121,11 +105,7 @@ class TraineeViewSet(ModelViewSet):
     menu_label = _("Roster")
     menu_order = 200
     index_view_class = TraineeIndexView
-    edit_view_class = TraineeEditView
     delete_view_class = TraineeDeleteView
-    inspect_view_class = TraineeInspectView
-    history_view_class = TraineeHistoryView
-    usage_view_class = TraineeUsageView
     inspect_view_enabled = True
     copy_view_enabled = False
     filterset_class = TraineeFilterSet

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from portal.admin_views import forbidden
 from portal.validators import normalise_mobile
 
 from .. import services
@@ -31,20 +31,7 @@ from .sheet import load_rows, read_submission, status_counts
 SEARCH_LIMIT = 20
 
 
-def forbidden(request, message=None):
-    """A 403 in the admin's frame (Wagtail would turn PermissionDenied into a
-    redirect to the dashboard, hiding the refusal)."""
-    return TemplateResponse(
-        request,
-        "training/admin/forbidden.html",
-        {
-            "page_title": gettext("Not allowed"),
-            "header_title": gettext("Not allowed"),
-            "message": message
-            or gettext("Only the trainers of a session and the district administrators may take its attendance."),
-        },
-        status=403,
-    )
+NOT_A_TRAINER = _("Only the trainers of a session and the district administrators may take its attendance.")
 
 
 def search_roster(user, session, query, exclude_ids):
@@ -68,9 +55,9 @@ class SheetView(WagtailAdminTemplateMixin, View):
     def dispatch(self, request, pk):
         user = request.user
         if not (user.has_perm("training.change_attendance") and user.has_perm("training.add_attendance")):
-            return forbidden(request)
+            return forbidden(request, NOT_A_TRAINER)
         if not (is_district(user) or is_trainer(user)):
-            return forbidden(request)
+            return forbidden(request, NOT_A_TRAINER)
         sessions = TrainingSession.objects.select_related("topic", "street")
         self.session = get_object_or_404(editable_sessions(sessions, user), pk=pk)
         return super().dispatch(request, pk)

@@ -20,12 +20,10 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic.history import HistoryView
-from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from portal.admin_views import ScopedObjectMixin
+from portal.admin_views import ScopedViewSetMixin
 from portal.exports import LocalSpreadsheetExportMixin, local_text
 from portal.models import Street
 
@@ -126,30 +124,14 @@ class SessionCreateView(generic.CreateView):
         return reverse("training_sessions:inspect", args=[self.object.pk])
 
 
-class SessionEditView(ScopedObjectMixin, generic.EditView):
-    scope = editable_sessions
-
+class SessionEditView(generic.EditView):
     def get_success_url(self):
         return reverse("training_sessions:inspect", args=[self.object.pk])
 
 
-class SessionDeleteView(ScopedObjectMixin, generic.DeleteView):
-    scope = editable_sessions
-
-
-class SessionHistoryView(ScopedObjectMixin, HistoryView):
-    scope = editable_sessions
-
-
-class SessionUsageView(ScopedObjectMixin, UsageView):
-    scope = editable_sessions
-
-
-class SessionInspectView(ScopedObjectMixin, generic.InspectView):
+class SessionInspectView(generic.InspectView):
     """The session with its attendance (only the trainees the user may see)
     and, for its trainers, the way to the attendance sheet."""
-
-    scope = visible_sessions
 
     def get_edit_url(self):
         if editable_sessions(TrainingSession.objects.filter(pk=self.object.pk), self.request.user).exists():
@@ -190,7 +172,12 @@ class SessionInspectView(ScopedObjectMixin, generic.InspectView):
         return context
 
 
-class TrainingSessionViewSet(ModelViewSet):
+class TrainingSessionViewSet(ScopedViewSetMixin, ModelViewSet):
+    """Sessions: edited, deleted and their history seen only by those who may
+    edit them; inspected by everyone who may see them (permissions.py)."""
+
+    scope = staticmethod(editable_sessions)
+    inspect_scope = staticmethod(visible_sessions)
     model = TrainingSession
     name = "training_sessions"
     url_prefix = "training/sessions"
@@ -200,10 +187,7 @@ class TrainingSessionViewSet(ModelViewSet):
     index_view_class = SessionIndexView
     add_view_class = SessionCreateView
     edit_view_class = SessionEditView
-    delete_view_class = SessionDeleteView
     inspect_view_class = SessionInspectView
-    history_view_class = SessionHistoryView
-    usage_view_class = SessionUsageView
     inspect_view_enabled = True
     copy_view_enabled = False
     inspect_template_name = "training/admin/session_inspect.html"

@@ -276,3 +276,16 @@ def test_absentees_are_the_same_whatever_the_union_chunk(report_data, monkeypatc
     monkeypatch.setattr(reports, "UNION_CHUNK", 1)
     assert reports.absentees(admin, ReportFilters(), include_excused=True).rows == whole
     assert len({row.session for row in whole}) > 1
+
+
+def test_report_workbook_writes_formula_like_text_as_text():
+    """A trainee named "=HYPERLINK(…)" on an imported sheet stays a name in the export."""
+    from training.reports.tables import Cell, Table
+    from training.reports.xlsx import workbook
+
+    table = Table("人次", ["姓名", "人次"], rows=[[Cell('=HYPERLINK("http://evil.example")'), Cell(3)]])
+    book = workbook(table, "人次", [("搜索", "=1+1")])
+    name, count = book.worksheets[0]["A2"], book.worksheets[0]["B2"]
+    assert name.data_type == "s" and name.value.startswith("=HYPERLINK")
+    assert count.data_type == "n"
+    assert book.worksheets[1]["B2"].data_type == "s"
