@@ -24,13 +24,9 @@ from portal.models import Community, Street
 from portal.validators import USCC_ALPHABET, uscc_check_character
 
 from . import services
-from .models import (
-    EnforcementReferral,
-    Hazard,
-    HazardCategory,
+from .models.backoffice import EnforcementReferral, Hazard, HazardCategory, Inspection, InspectionResult
+from .models.works import (
     HighRiskOperation,
-    Inspection,
-    InspectionResult,
     OwnerType,
     RegistrantRole,
     Registration,

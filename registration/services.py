@@ -12,7 +12,7 @@ from portal.models import PortalSettings
 from portal.validators import normalise_mobile, normalise_uscc
 
 from .backoffice.notifications import queue_status_message
-from .models import Attachment, ReferenceCounter, RegistrantRole, Registration, StatusChange
+from .models import ANSWER_FIELDS, Attachment, ReferenceCounter, RegistrantRole, Registration, StatusChange
 from .models import Status as S
 
 
@@ -74,35 +74,7 @@ def registrant_mobile(data):
     return data["owner_mobile"]
 
 
-MODEL_FIELDS = [
-    "kind",
-    "category",
-    "street",
-    "community",
-    "address",
-    "special_area",
-    "owner_type",
-    "owner_name",
-    "owner_contact",
-    "owner_mobile",
-    "owner_uscc",
-    "contractor_name",
-    "contractor_uscc",
-    "site_manager_name",
-    "site_manager_mobile",
-    "worker_count",
-    "registrant_role",
-    "property_company_name",
-    "property_company_contact",
-    "property_company_mobile",
-    "description",
-    "planned_start",
-    "planned_end",
-    "investment_yuan",
-    "floor_area_m2",
-    "insured",
-    "insurance_policy_number",
-]
+MODEL_FIELDS = ANSWER_FIELDS
 
 
 def _apply(registration, data):

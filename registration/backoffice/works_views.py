@@ -37,6 +37,7 @@ from portal.exports import LocalSpreadsheetExportMixin
 from portal.models import Community, Street
 
 from ..models import (
+    ANSWER_FIELDS,
     Attachment,
     Hazard,
     HighRiskOperation,
@@ -339,40 +340,7 @@ class RegistrationViewSet(ScopedViewSetMixin, ModelViewSet):
     usage_view_class = RegistrationUsageView
     copy_view_enabled = False
     inspect_view_enabled = True
-    inspect_view_fields = [
-        "reference",
-        "status",
-        "kind",
-        "category",
-        "street",
-        "community",
-        "address",
-        "special_area",
-        "owner_type",
-        "owner_name",
-        "owner_contact",
-        "owner_mobile",
-        "owner_uscc",
-        "contractor_name",
-        "contractor_uscc",
-        "site_manager_name",
-        "site_manager_mobile",
-        "worker_count",
-        "registrant_role",
-        "property_company_name",
-        "property_company_contact",
-        "property_company_mobile",
-        "description",
-        "planned_start",
-        "planned_end",
-        "investment_yuan",
-        "floor_area_m2",
-        "insured",
-        "insurance_policy_number",
-        "submitted_at",
-        "updated_at",
-        "entered_by",
-    ]
+    inspect_view_fields = ["reference", "status", *ANSWER_FIELDS, "submitted_at", "updated_at", "entered_by"]
     inspect_template_name = "registration/admin/registration_inspect.html"
     filterset_class = RegistrationFilterSet
     search_fields = ["reference", "address", "owner_name", "owner_contact", "contractor_name", "site_manager_name"]

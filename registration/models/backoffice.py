@@ -7,6 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .works import Registration, private_storage
 
+__all__ = [
+    "EnforcementReferral",
+    "Hazard",
+    "HazardCategory",
+    "Inspection",
+    "InspectionResult",
+    "OutboundMessage",
+    "OutboxStatus",
+]
+
 
 class InspectionResult(models.TextChoices):
     NO_HAZARD = "no_hazard", _("No hazard found")

@@ -14,6 +14,25 @@ from wagtail.admin.panels import FieldPanel
 
 from portal.validators import validate_mobile, validate_uscc
 
+__all__ = [
+    "ANSWER_FIELDS",
+    "Attachment",
+    "AttachmentKind",
+    "HighRiskOperation",
+    "OwnerType",
+    "ReferenceCounter",
+    "RegistrantRole",
+    "Registration",
+    "SpecialArea",
+    "Status",
+    "StatusChange",
+    "WorkCategory",
+    "WorkKind",
+    "attachment_path",
+    "new_verify_token",
+    "private_storage",
+]
+
 
 class WorkKind(models.TextChoices):
     SMALL_WORK = "small_work", _("Small work (小散工程)")
@@ -89,6 +108,39 @@ class HighRiskOperation(models.Model):
 
 def new_verify_token():
     return secrets.token_urlsafe(18)
+
+
+# The registrant's answers stored on a work, in the order the form asks them: the form,
+# the services that save them and the staff's detail page all take them from here.
+ANSWER_FIELDS = (
+    "kind",
+    "category",
+    "street",
+    "community",
+    "address",
+    "special_area",
+    "owner_type",
+    "owner_name",
+    "owner_contact",
+    "owner_mobile",
+    "owner_uscc",
+    "contractor_name",
+    "contractor_uscc",
+    "site_manager_name",
+    "site_manager_mobile",
+    "worker_count",
+    "registrant_role",
+    "property_company_name",
+    "property_company_contact",
+    "property_company_mobile",
+    "description",
+    "planned_start",
+    "planned_end",
+    "investment_yuan",
+    "floor_area_m2",
+    "insured",
+    "insurance_policy_number",
+)
 
 
 class Registration(models.Model):

@@ -26,7 +26,7 @@ from portal.forms import error_summary, name_required_fields
 from portal.models import Community, PortalSettings
 from portal.validators import normalise_mobile, normalise_uscc, validate_mobile, validate_uscc
 
-from ..models import AttachmentKind, OwnerType, RegistrantRole, Registration, WorkCategory, WorkKind
+from ..models import ANSWER_FIELDS, AttachmentKind, OwnerType, RegistrantRole, Registration, WorkCategory, WorkKind
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -239,31 +239,9 @@ class RegistrationForm(forms.ModelForm):
 
     class Meta:
         model = Registration
+        # kind and insured are declared above; the many-to-many comes before the policy number.
         fields = [
-            "category",
-            "street",
-            "community",
-            "address",
-            "special_area",
-            "owner_type",
-            "owner_name",
-            "owner_contact",
-            "owner_mobile",
-            "owner_uscc",
-            "contractor_name",
-            "contractor_uscc",
-            "site_manager_name",
-            "site_manager_mobile",
-            "worker_count",
-            "registrant_role",
-            "property_company_name",
-            "property_company_contact",
-            "property_company_mobile",
-            "description",
-            "planned_start",
-            "planned_end",
-            "investment_yuan",
-            "floor_area_m2",
+            *(name for name in ANSWER_FIELDS if name not in ("kind", "insured", "insurance_policy_number")),
             "high_risk_operations",
             "insurance_policy_number",
         ]

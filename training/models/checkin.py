@@ -11,6 +11,11 @@ from portal.validators import normalise_mobile, validate_mobile
 from .roster import Trainee, TraineeRole
 from .sessions import TrainingSession
 
+__all__ = [
+    "CheckinRequest",
+    "RequestStatus",
+]
+
 
 class RequestStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("request status", "Pending")

@@ -19,6 +19,11 @@ from portal.search import CJKSearchMixin
 
 from .sessions import AudienceRole, SessionStatus, TrainingSession
 
+__all__ = [
+    "TrainingCalendarPage",
+]
+
+
 SESSIONS_PER_PAGE = 20
 
 

@@ -9,6 +9,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
 from portal.validators import mask_mobile, normalise_mobile, validate_mobile
 
+__all__ = [
+    "Trainee",
+    "TraineeRole",
+]
+
 
 class TraineeRole(models.TextChoices):
     STREET_OFFICER = "street_officer", _("Street case officer")

@@ -15,6 +15,22 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from .roster import Trainee, TraineeRole
 
+__all__ = [
+    "ATTENDED",
+    "Attendance",
+    "AttendanceSource",
+    "AttendanceStatus",
+    "AudienceRole",
+    "CHECKIN_ALPHABET",
+    "CHECKIN_CODE_LENGTH",
+    "SessionLevel",
+    "SessionStatus",
+    "Topic",
+    "TrainingSession",
+    "TrainingSettings",
+    "new_checkin_code",
+]
+
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")

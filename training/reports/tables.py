@@ -74,13 +74,20 @@ def _marker(record):
     return record.get_source_display()
 
 
+def session_headings():
+    """The columns that say which session, first in the history and absentee tables."""
+    return [gettext("Starts at"), gettext("Session"), gettext("Topic")]
+
+
+def session_cells(session):
+    return [Cell(session.starts_at), Cell(session.title, session_url(session)), Cell(session.topic.name)]
+
+
 def history_table(history, caption):
     return Table(
         caption=caption,
         headings=[
-            gettext("Starts at"),
-            gettext("Session"),
-            gettext("Topic"),
+            *session_headings(),
             gettext("Session status"),
             gettext("Attendance"),
             gettext("Remarks"),
@@ -89,9 +96,7 @@ def history_table(history, caption):
         ],
         rows=[
             [
-                Cell(record.session.starts_at),
-                Cell(record.session.title, session_url(record.session)),
-                Cell(record.session.topic.name),
+                *session_cells(record.session),
                 Cell(record.session.get_status_display()),
                 Cell(record.get_status_display()),
                 Cell(record.remarks),
@@ -103,27 +108,30 @@ def history_table(history, caption):
     )
 
 
+def trainee_headings():
+    """The columns that say who someone is, shared by the absentee and compliance tables."""
+    return [
+        gettext("Name"),
+        gettext("Role"),
+        gettext("Street"),
+        gettext("Community"),
+        gettext("Organisation"),
+        gettext("Mobile number"),
+    ]
+
+
 def absentee_table(result, caption):
     return Table(
         caption=caption,
         headings=[
-            gettext("Starts at"),
-            gettext("Session"),
-            gettext("Topic"),
-            gettext("Name"),
-            gettext("Role"),
-            gettext("Street"),
-            gettext("Community"),
-            gettext("Organisation"),
-            gettext("Mobile number"),
+            *session_headings(),
+            *trainee_headings(),
             gettext("Attendance"),
             gettext("Remarks"),
         ],
         rows=[
             [
-                Cell(row.session.starts_at),
-                Cell(row.session.title, session_url(row.session)),
-                Cell(row.session.topic.name),
+                *session_cells(row.session),
                 Cell(row.name, history_url(row.trainee_id)),
                 Cell(row.role_label),
                 Cell(row.street),
@@ -141,15 +149,7 @@ def absentee_table(result, caption):
 def compliance_table(result, caption):
     return Table(
         caption=caption,
-        headings=[
-            gettext("Name"),
-            gettext("Role"),
-            gettext("Street"),
-            gettext("Community"),
-            gettext("Organisation"),
-            gettext("Mobile number"),
-            gettext("Sessions attended"),
-        ],
+        headings=[*trainee_headings(), gettext("Sessions attended")],
         rows=[
             [
                 Cell(trainee.name, history_url(trainee.pk)),

@@ -70,6 +70,9 @@ def _drawtext(textfile, size, y, start, end):
     )
 
 
+FFMPEG = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y"]
+
+
 def build(name, colour, duration, slides, workdir):
     width, height = SIZE
     step = duration / len(slides)
@@ -93,11 +96,7 @@ def build(name, colour, duration, slides, workdir):
     mp4, poster = HERE / f"{name}.mp4", HERE / f"{name}.jpg"
     subprocess.run(
         [
-            "ffmpeg",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
+            *FFMPEG,
             "-f",
             "lavfi",
             "-i",
@@ -146,11 +145,7 @@ def build(name, colour, duration, slides, workdir):
     )
     subprocess.run(
         [
-            "ffmpeg",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
+            *FFMPEG,
             "-i",
             str(mp4),  # first frame: no progress bar yet
             "-frames:v",
