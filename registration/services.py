@@ -130,7 +130,7 @@ def create_registration(data, files=(), *, entered_by=None, actor_label=None):
             or (entered_by.get_full_name() or entered_by.username if entered_by else PUBLIC_ACTOR),
         )
         queue_status_message(registration, change)
-        log(instance=registration, action="registration.submit", user=entered_by, data={"paper": bool(entered_by)})
+        log_action(registration, "submit", entered_by, paper=bool(entered_by))
     return registration
 
 
@@ -147,8 +147,15 @@ def resubmit(registration, data, files=()):
         registration.high_risk_operations.set(data.get("high_risk_operations") or [])
         _save_attachments(registration, files)
         change_status(registration, S.SUBMITTED, actor_label=PUBLIC_ACTOR, reason=_("Corrected and resubmitted"))
-        log(instance=registration, action="registration.resubmit", user=None)
+        log_action(registration, "resubmit")
     return registration
+
+
+def log_action(registration, name, by=None, **data):
+    """One entry in the work's history (Wagtail's log, read by
+    backoffice/history.py): every action on a work, public or staff, is
+    logged here as ``registration.<name>``."""
+    log(instance=registration, action=f"registration.{name}", user=by, data=data)
 
 
 def allowed_next(status):

@@ -16,7 +16,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
 
 from .. import services
 from ..models import EnforcementReferral, Hazard, Inspection, InspectionResult, Registration
@@ -67,10 +66,6 @@ def _require_active(registration, message):
         raise ActionRefused(message)
 
 
-def _log(registration, name, by, **data):
-    log(instance=registration, action=f"registration.{name}", user=by, data=data)
-
-
 def _lock(registration):
     """The registration row, locked until the transaction ends, so two
     officers acting at once see each other's change."""
@@ -87,7 +82,7 @@ def _transition(registration, to_status, action, by, reason="", *, allowed_from=
         services.change_status(work, to_status, by=by, actor_label=_actor_label(work), reason=reason)
         if reason:
             log_data["reason"] = reason
-        _log(work, action, by, status=to_status, **log_data)
+        services.log_action(work, action, by, status=to_status, **log_data)
     registration.status = work.status
     return work
 
@@ -160,7 +155,7 @@ def record_inspection(registration, inspector, inspected_at, result, notes="", h
         if result == InspectionResult.STOP_WORK and work.status == S.UNDER_WAY:
             reason = notes or "；".join(item["description"].strip() for item in hazards)
             services.change_status(work, S.STOPPED, by=inspector, actor_label=_actor_label(work), reason=reason)
-        _log(
+        services.log_action(
             work,
             "inspect",
             inspector,
@@ -193,7 +188,9 @@ def rectify_hazard(hazard, by, rectified_on, photo=None):
             _save_photo(hazard.rectification_photo, photo)
         hazard.save()
         work = _lock(hazard.registration)
-        _log(work, "rectify", by, hazard=hazard.pk, category=hazard.category, rectified_on=rectified_on.isoformat())
+        services.log_action(
+            work, "rectify", by, hazard=hazard.pk, category=hazard.category, rectified_on=rectified_on.isoformat()
+        )
     return hazard
 
 
@@ -247,7 +244,7 @@ def refer_to_enforcement(registration, by, department, reason):
         referral = EnforcementReferral.objects.create(
             registration=work, referred_by=by, department=department, reason=reason
         )
-        _log(work, "refer", by, referral=referral.pk, department=department, reason=reason)
+        services.log_action(work, "refer", by, referral=referral.pk, department=department, reason=reason)
     return referral
 
 
@@ -267,7 +264,7 @@ def record_case_outcome(referral, by, case_number, outcome="", closed=False):
             referral.closed_at = timezone.now()
         referral.save(update_fields=["case_number", "outcome", "closed_at"])
         work = _lock(referral.registration)
-        _log(
+        services.log_action(
             work,
             "case_outcome",
             by,
@@ -326,6 +323,6 @@ def write_off(registration, by, override_reason=""):
         if still_open:
             Hazard.objects.filter(pk__in=still_open).update(written_off_on=timezone.localdate())
             data.update(override_reason=override_reason, open_hazards=still_open)
-        _log(work, "write_off", by, **data)
+        services.log_action(work, "write_off", by, **data)
     registration.status = work.status
     return work

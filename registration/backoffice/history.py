@@ -1,6 +1,6 @@
 """How each action on a work reads in its history (办理记录).
 
-Every action is a Wagtail log entry (see backoffice._log and services);
+Every action is a Wagtail log entry (services.log_action);
 its label says what was done, and its comment says why: the return or
 release reason, the write-off override reason, the referral's department
 and reason, the case outcome, an inspection's result. The history view

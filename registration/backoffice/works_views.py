@@ -29,7 +29,6 @@ from wagtail.admin.views.generic.history import HistoryView, LogEntryUserColumn
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.log_actions import log
 
 from portal.admin_views import ScopedObjectMixin, ScopedViewSetMixin
 from portal.display import EMPTY, ValueColumn, display_value
@@ -48,7 +47,7 @@ from ..models import (
     WorkCategory,
     WorkKind,
 )
-from ..services import PUBLIC_ACTOR
+from ..services import PUBLIC_ACTOR, log_action
 from .actions import annotate_hazard_counts
 from .permissions import scope_attachments, scope_hazards, scope_registrations, user_streets
 from .photos import IMAGE_TYPES, photo_response, wants_thumbnail
@@ -266,11 +265,13 @@ class RegistrationDeleteView(generic.DeleteView):
 
     def form_valid(self, form):
         work = self.object
-        log(
-            instance=work,
-            action="registration.delete",
-            user=self.request.user,
-            data={"reason": form.cleaned_data["reason"], "reference": work.reference, "address": work.address},
+        log_action(
+            work,
+            "delete",
+            self.request.user,
+            reason=form.cleaned_data["reason"],
+            reference=work.reference,
+            address=work.address,
         )
         return super().form_valid(form)
 
