@@ -107,17 +107,40 @@ def _save_attachments(registration, files):
         attachment.save()
 
 
-def create_registration(data, files=(), *, entered_by=None, actor_label=None):
+def registration_for_draft(draft_id):
+    """The registration an online draft already became, if any."""
+    if not draft_id:
+        return None
+    return Registration.objects.filter(draft_id=draft_id).first()
+
+
+def create_registration(data, files=(), *, entered_by=None, actor_label=None, draft_id=None):
     """Save a checked registration with a new reference number, in one transaction.
 
     ``data`` is a form's cleaned_data; ``high_risk_operations`` in it is a
-    queryset or list of HighRiskOperation.
+    queryset or list of HighRiskOperation. ``draft_id`` names the online
+    draft: a draft already submitted (even by a request running at the same
+    moment) returns the registration it became instead of a second one.
     """
+    if existing := registration_for_draft(draft_id):
+        return existing
+    try:
+        return _create(data, files, entered_by, actor_label, draft_id)
+    except IntegrityError:
+        # Another request saved this draft between the check and the insert.
+        if existing := registration_for_draft(draft_id):
+            return existing
+        raise
+
+
+def _create(data, files, entered_by, actor_label, draft_id):
     with transaction.atomic():
-        registration = Registration(entered_by=entered_by, commitment_accepted_at=timezone.now())
+        registration = Registration(
+            entered_by=entered_by, commitment_accepted_at=timezone.now(), draft_id=draft_id or None
+        )
         _apply(registration, data)
         registration.reference = allocate_reference()
-        registration.full_clean(exclude=["reference", "verify_token", "registrant_mobile"])
+        registration.full_clean(exclude=["reference", "verify_token", "registrant_mobile", "draft_id"])
         registration.save()
         registration.high_risk_operations.set(data.get("high_risk_operations") or [])
         _save_attachments(registration, files)

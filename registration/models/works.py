@@ -146,6 +146,9 @@ ANSWER_FIELDS = (
 class Registration(models.Model):
     reference = models.CharField(_("reference number"), max_length=30, unique=True, editable=False)
     verify_token = models.CharField(max_length=40, unique=True, default=new_verify_token, editable=False)
+    # The online draft this registration was submitted from: unique, so that a
+    # draft submitted twice at once (double tap, two tabs) gives one registration.
+    draft_id = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )

@@ -72,13 +72,26 @@ class Journey:
         return None
 
     def submit(self, form):
-        """Save the draft through the services, then forget it. Returns the registration."""
-        uploads = self.draft.uploads()
+        """Save the draft through the services, then forget it. Returns the registration.
+
+        A new registration's draft may be submitted by two requests at once
+        (double tap, two tabs): the first saves it, the other finds what it
+        became, even if the first has already removed the staged files."""
+        if not self.registration and (done := services.registration_for_draft(self.draft.id)):
+            self.draft.finish(done.reference)
+            return done
+        try:
+            uploads = self.draft.uploads()
+        except FileNotFoundError:
+            if done := services.registration_for_draft(self.draft.id):
+                self.draft.finish(done.reference)
+                return done
+            raise
         try:
             if self.registration:
                 registration = services.resubmit(self.registration, form.cleaned_data, uploads)
             else:
-                registration = services.create_registration(form.cleaned_data, uploads)
+                registration = services.create_registration(form.cleaned_data, uploads, draft_id=self.draft.id)
         finally:
             for _kind, upload in uploads:
                 upload.close()

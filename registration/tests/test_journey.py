@@ -199,6 +199,29 @@ def test_back_and_submit_again_creates_no_second_registration(client):
     assert Registration.objects.count() == 1
 
 
+def test_a_second_request_that_still_holds_the_draft_lands_on_the_same_registration(client):
+    """Two tabs (or a double tap) whose sessions both still hold the draft, its
+    staged photo already moved by the first submit: one registration, and the
+    second request is sent to the same confirmation, not an error page."""
+    from importlib import import_module
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
+    fill(client, files={"photos": [photo()]})
+    assert len(draft(client)["files"]) == 1
+    key = client.session.session_key
+    before = dict(SessionStore(session_key=key).load())
+    first = submit(client)
+    assert not [path for path in private_files() if "staging" in str(path)]  # the staged photo has moved
+    stale = SessionStore(session_key=key)
+    stale.clear()
+    stale.update(before)
+    stale.save()
+    again = client.post(REVIEW, {"draft": before[DRAFTS]["new"]["id"]})
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert Registration.objects.count() == 1
+    assert Registration.objects.get().attachments.count() == 1
+
+
 def test_a_review_page_older_than_the_draft_does_not_submit(client):
     fill(client)
     response = client.post(REVIEW, {"draft": "an-old-page"})

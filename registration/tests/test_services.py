@@ -167,3 +167,51 @@ def test_parallel_submissions_get_distinct_numbers():
     assert Registration.objects.count() == workers
     numbers = sorted(int(reference.rsplit("-", 1)[1]) for reference in references)
     assert numbers == list(range(1, workers + 1))
+
+
+def test_a_draft_submitted_twice_is_one_registration():
+    first = services.create_registration(registration_data(), draft_id="draft-one")
+    again = services.create_registration(registration_data(), draft_id="draft-one")
+    other = services.create_registration(registration_data(), draft_id="draft-two")
+    assert again == first != other
+    assert Registration.objects.count() == 2
+    assert StatusChange.objects.filter(registration=first).count() == 1
+    # Paper registrations have no draft: any number of them.
+    services.create_registration(registration_data())
+    services.create_registration(registration_data())
+    assert Registration.objects.filter(draft_id=None).count() == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_submits_of_one_draft_give_one_registration_and_one_message():
+    """16 requests submit the same draft at the same moment (double taps, tabs)."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL: SQLite serialises writers, there is no race to test (CI runs this on PostgreSQL)"
+        )
+    from registration.models import OutboundMessage
+
+    workers = 16
+    data = registration_data()
+    barrier = threading.Barrier(workers)
+    references, errors = [], []
+
+    def submit():
+        try:
+            barrier.wait()
+            references.append(services.create_registration(dict(data), draft_id="same-draft").reference)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(references) == workers and len(set(references)) == 1
+    assert Registration.objects.count() == 1
+    assert OutboundMessage.objects.count() == 1
+    assert ReferenceCounter.objects.get().last_number == 1
