@@ -3,7 +3,7 @@ and who may see a registration in the public journey. Views stay thin and
 call these functions; the back office uses the same ones."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -212,7 +212,8 @@ def change_status(registration, to_status, *, by=None, actor_label="", reason=""
 
 
 def find_for_lookup(reference, mobile):
-    """The registration with this reference whose registrant mobile matches, else None.
+    """The registration with this reference whose registrant's or owner's
+    mobile matches (Registration.contact_mobiles), else None.
 
     Both mismatches give None, so a caller cannot tell which one was wrong.
     """
@@ -220,7 +221,11 @@ def find_for_lookup(reference, mobile):
     mobile = normalise_mobile(mobile)
     if not reference or not mobile:
         return None
-    return Registration.objects.filter(reference=reference, registrant_mobile=mobile).first()
+    return (
+        Registration.objects.filter(reference=reference)
+        .filter(Q(registrant_mobile=mobile) | Q(owner_mobile=mobile))
+        .first()
+    )
 
 
 def remember_access(request, registration):

@@ -83,14 +83,15 @@ def message_body(reference, status, reason=""):
 
 
 def queue_status_message(registration, change):
-    """Queue the message about ``change``; call it inside the change's transaction."""
+    """Queue the message about ``change`` to each of the registration's
+    contact mobiles (the registrant, and the owner registered for); call it
+    inside the change's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_status_message must run in the status change's transaction")
-    return OutboundMessage.objects.create(
-        registration=registration,
-        channel="sms",
-        recipient=registration.registrant_mobile,
-        body=message_body(registration.reference, change.to_status, change.reason),
+    body = message_body(registration.reference, change.to_status, change.reason)
+    return OutboundMessage.objects.bulk_create(
+        OutboundMessage(registration=registration, channel="sms", recipient=mobile, body=body)
+        for mobile in registration.contact_mobiles
     )
 
 

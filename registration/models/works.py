@@ -236,6 +236,12 @@ class Registration(models.Model):
         return self.reference or _("(new registration)")
 
     @property
+    def contact_mobiles(self):
+        """Who may look the registration up and gets its messages: whoever
+        registered it, and the owner when someone registered on their behalf."""
+        return list(dict.fromkeys(mobile for mobile in (self.registrant_mobile, self.owner_mobile) if mobile))
+
+    @property
     def owner_is_person(self):
         return self.owner_type == OwnerType.INDIVIDUAL
 

@@ -113,8 +113,8 @@ class StatusLookupForm(forms.Form):
     mobile = forms.CharField(
         label=_("Mobile number used to register"),
         help_text=_(
-            "The mobile number of whoever registered the work: the owner, the contractor's site manager "
-            "or the property company."
+            "Either the mobile number of whoever registered the work (the owner, the contractor's site "
+            "manager or the property company), or the owner's mobile number given on the form."
         ),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),

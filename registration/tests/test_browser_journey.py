@@ -183,3 +183,17 @@ def test_a_property_company_registers_for_an_owner(demo_site, live_server, phone
     facts = page.locator(".receipt-facts").inner_text()
     assert "陈某" in facts and "陈美丽" not in facts
     assert_accessible(page)
+
+    # The owner, on their own phone, looks it up with their own mobile number.
+    owner = page.context.browser.new_context(viewport=page.viewport_size, locale="zh-CN")
+    owner_page = owner.new_page()
+    owner_page.goto(live_server.url + "/register/status/")
+    assert "建设单位（业主）手机号码" in owner_page.locator("#id_mobile_helptext").inner_text()
+    owner_page.fill("#id_reference", registration.reference)
+    owner_page.fill("#id_mobile", "136 0000 0004")
+    owner_page.locator("form.lookup-form button[type=submit]").click()
+    owner_page.wait_for_url(f"**/register/status/{registration.reference}/")
+    assert owner_page.locator(f"[data-status={Status.SUBMITTED}]").is_visible()
+    assert_accessible(owner_page)
+    owner.close()
+    assert sorted(registration.messages.values_list("recipient", flat=True)) == ["13600000004", "13700000003"]

@@ -15,12 +15,18 @@ from django.utils import timezone, translation
 
 from registration import services
 from registration.backoffice import notifications
-from registration.models import OutboundMessage, OutboxStatus, Status
+from registration.models import OutboundMessage, OutboxStatus, RegistrantRole, Status
 from registration.tests.factories import registration_data
 
 pytestmark = pytest.mark.django_db
 
 MOBILE = "13900000002"  # the contractor registers in registration_data()
+OWNER = "13800000001"  # ... for this owner
+
+
+def one_recipient(**overrides):
+    """The owner registers their own work: one contact mobile, so one message a change."""
+    return registration_data(registrant_role=RegistrantRole.OWNER, **overrides)
 
 
 class FailingSender:
@@ -42,17 +48,23 @@ def officer():
     return get_user_model().objects.create_user("officer", first_name="湖里街道纳管员")
 
 
-def test_submission_and_each_change_queue_one_message(officer):
+def test_submission_and_each_change_queue_a_message_to_the_registrant_and_the_owner(officer):
     registration = services.create_registration(registration_data())
     services.change_status(registration, Status.RETURNED, by=officer, reason="施工单位信用代码与执照不符")
     messages = list(OutboundMessage.objects.order_by("pk"))
-    assert [m.recipient for m in messages] == [MOBILE, MOBILE]
+    assert [m.recipient for m in messages] == [MOBILE, OWNER, MOBILE, OWNER]
     assert all(m.status == OutboxStatus.PENDING and m.attempts == 0 for m in messages)
     with translation.override("zh-hans"):
         submitted, returned = str(Status.SUBMITTED.label), str(Status.RETURNED.label)
+    assert messages[0].body == messages[1].body
     assert registration.reference in messages[0].body and submitted in messages[0].body
-    assert returned in messages[1].body and "施工单位信用代码与执照不符" in messages[1].body
-    assert "http://testserver-base.example/register/status/" in messages[1].body
+    assert returned in messages[2].body and "施工单位信用代码与执照不符" in messages[2].body
+    assert "http://testserver-base.example/register/status/" in messages[2].body
+
+
+def test_an_owner_who_registers_gets_one_message(officer):
+    services.create_registration(one_recipient())
+    assert list(OutboundMessage.objects.values_list("recipient", flat=True)) == [OWNER]
 
 
 @pytest.fixture(autouse=True)
@@ -85,7 +97,7 @@ def test_a_rolled_back_change_queues_nothing(officer):
 
 
 def test_an_invalid_change_queues_nothing(officer):
-    registration = services.create_registration(registration_data())
+    registration = services.create_registration(one_recipient())
     with pytest.raises(services.TransitionError):
         services.change_status(registration, Status.COMPLETED, by=officer)
     assert OutboundMessage.objects.count() == 1
@@ -100,7 +112,7 @@ def test_queueing_outside_a_transaction_is_refused(officer):
 
 
 def test_a_failed_send_is_retried_with_backoff_until_sent():
-    services.create_registration(registration_data())
+    services.create_registration(one_recipient())
     sender = FailingSender(failures=2)
     start = timezone.now()
     assert notifications.send_due(sender, now=start) == (0, 1)
@@ -123,7 +135,7 @@ def test_a_failed_send_is_retried_with_backoff_until_sent():
 
 
 def test_dead_after_the_last_attempt_with_an_error_logged_and_no_phone_number(caplog):
-    services.create_registration(registration_data())
+    services.create_registration(one_recipient())
     sender = FailingSender()
     now = timezone.now()
     with caplog.at_level(logging.INFO, logger="registration.backoffice.notifications"):
@@ -134,37 +146,37 @@ def test_dead_after_the_last_attempt_with_an_error_logged_and_no_phone_number(ca
     assert (message.status, message.attempts) == (OutboxStatus.DEAD, notifications.MAX_ATTEMPTS)
     assert any(record.levelno == logging.ERROR for record in caplog.records)
     assert notifications.send_due(sender, now=now + datetime.timedelta(days=30)) == (0, 0)
-    assert MOBILE not in caplog.text and MOBILE not in message.last_error
-    assert "139****0002" in message.last_error
+    assert OWNER not in caplog.text and OWNER not in message.last_error
+    assert "138****0001" in message.last_error
 
 
 def test_email_sender_in_development(settings, caplog):
     settings.NOTIFICATION_EMAIL_TO = "sms-test@huli.example.cn"
-    registration = services.create_registration(registration_data())
+    registration = services.create_registration(one_recipient())
     call_command("send_notifications", "--once", stdout=open("/dev/null", "w"))
     assert OutboundMessage.objects.get().status == OutboxStatus.SENT
     (email,) = mail.outbox
     assert email.to == ["sms-test@huli.example.cn"] and registration.reference in email.subject
-    assert MOBILE not in email.subject
+    assert OWNER not in email.subject
     # without an address it only logs, still without the number
     settings.NOTIFICATION_EMAIL_TO = ""
     services.change_status(registration, Status.WITHDRAWN, reason="业主取消施工")
     with caplog.at_level(logging.INFO, logger="registration.backoffice.notifications"):
         call_command("send_notifications", "--once", stdout=open("/dev/null", "w"))
-    assert "业主取消施工" in caplog.text and MOBILE not in caplog.text
+    assert "业主取消施工" in caplog.text and OWNER not in caplog.text
     assert len(mail.outbox) == 1
 
 
 def test_the_sender_is_pluggable(settings):
     settings.NOTIFICATION_SENDER = "registration.tests.test_notifications.FailingSender"
-    services.create_registration(registration_data())
+    services.create_registration(one_recipient())
     call_command("send_notifications", "--once", stdout=open("/dev/null", "w"))
     assert OutboundMessage.objects.get().status == OutboxStatus.FAILED
 
 
 def test_a_claimed_message_is_not_offered_to_another_worker():
     """What the SQLite fallback relies on: claiming leases the row."""
-    services.create_registration(registration_data())
+    services.create_registration(one_recipient())
     now = timezone.now()
     assert len(notifications.claim_due(now, 10)) == 1
     assert notifications.claim_due(now, 10) == []
@@ -177,7 +189,7 @@ def test_concurrent_workers_do_not_double_send():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite has no SKIP LOCKED and serialises writers (CI runs this on PostgreSQL)")
     for _ in range(30):
-        services.create_registration(registration_data())
+        services.create_registration(one_recipient())
 
     class SlowSender:
         sent = []

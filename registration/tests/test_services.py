@@ -115,10 +115,11 @@ def test_resubmit_only_after_return():
     assert registration.reference.endswith("000001")  # the number is kept
 
 
-def test_lookup_needs_both_reference_and_registrant_mobile():
+def test_lookup_needs_the_reference_and_the_registrants_or_the_owners_mobile():
     registration = services.create_registration(registration_data())
     assert services.find_for_lookup(registration.reference.lower(), "139 0000 0002") == registration
-    assert services.find_for_lookup(registration.reference, "13800000001") is None  # owner's, not registrant's
+    assert services.find_for_lookup(registration.reference, "13800000001") == registration  # the owner's
+    assert services.find_for_lookup(registration.reference, "13700000003") is None
     assert services.find_for_lookup("HL-2026-999999", "13900000002") is None
     assert services.find_for_lookup("", "") is None
 
@@ -192,7 +193,7 @@ def test_parallel_submits_of_one_draft_give_one_registration_and_one_message():
     from registration.models import OutboundMessage
 
     workers = 16
-    data = registration_data()
+    data = registration_data(registrant_role=RegistrantRole.OWNER)  # one contact mobile: one message
     barrier = threading.Barrier(workers)
     references, errors = [], []
 

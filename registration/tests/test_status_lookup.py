@@ -84,11 +84,13 @@ def test_reference_and_mobile_are_normalised(client, registration, typed_referen
     assert response.status_code == 302 and response["Location"] == detail_url(registration)
 
 
-def test_owner_mobile_does_not_open_a_contractor_registration(client, registration):
-    """Only the mobile of whoever registered opens the lookup."""
+def test_the_owner_looks_up_what_the_contractor_registered_for_them(client, registration):
+    """The owner stays in the loop: their mobile opens the lookup too, no one else's does."""
+    assert registration.registrant_mobile != registration.owner_mobile
+    stranger = lookup(client, registration.reference, "13700000003")
+    assert stranger.status_code == 200 and services.SESSION_KEY not in client.session
     response = lookup(client, registration.reference, registration.owner_mobile)
-    assert response.status_code == 200
-    assert services.SESSION_KEY not in client.session
+    assert response.status_code == 302 and registration.reference in response["Location"]
 
 
 def normalised(response):
