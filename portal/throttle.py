@@ -1,11 +1,14 @@
-"""Fixed-window rate limits in Django's cache, against guessing (status lookup,
-training check-in codes …).
+"""Rate limits in Django's cache, against guessing (status lookup, training
+check-in codes …).
 
-A window is a numbered slice of time (time // window_seconds) and its number
-is part of the cache key, so a new window starts from zero without waiting
-for the old key to expire. ``cache.add`` creates the counter atomically and
-``cache.incr`` increments it atomically (Redis INCR; a lock in LocMemCache),
-so parallel requests cannot both slip under the limit.
+Sliding-window counters: each key counts its attempts in numbered slices of
+time (time // window_seconds), and the attempts of the last window_seconds
+are estimated as the current slice's count plus the previous slice's,
+weighted by how much of it still lies within the window. Unlike a fixed
+window this never lets a burst at a slice edge through at twice the rate.
+``cache.add`` creates a counter atomically and ``cache.incr`` increments it
+atomically (Redis INCR; a lock in LocMemCache), so parallel requests cannot
+both slip under the limit.
 
 Keys are hashed: the cache then holds neither addresses nor reference
 numbers, and any key is safe for every cache backend.
@@ -27,29 +30,53 @@ class Throttle:
         self.limit = limit
         self.window_seconds = window_seconds
 
-    def _cache_key(self, key):
-        window = int(time.time() // self.window_seconds)
+    def _cache_key(self, key, window=None):
+        if window is None:
+            window = int(time.time() // self.window_seconds)
         digest = hashlib.sha256(f"{self.scope}\0{key}".encode()).hexdigest()[:32]
         return f"throttle:{self.scope}:{window}:{digest}"
+
+    def _slices(self, key):
+        """(current slice's key, previous slice's key, weight of the previous slice)."""
+        now = time.time()
+        window = int(now // self.window_seconds)
+        weight = 1 - (now % self.window_seconds) / self.window_seconds
+        return self._cache_key(key, window), self._cache_key(key, window - 1), weight
+
+    def count(self, key):
+        """The attempts counted for ``key`` over the last window_seconds (estimated)."""
+        current, previous, weight = self._slices(key)
+        counts = cache.get_many([current, previous])
+        return counts.get(previous, 0) * weight + counts.get(current, 0)
+
+    def allows(self, key):
+        """Whether one more attempt for ``key`` is within the limit, without counting it."""
+        return self.count(key) + 1 <= self.limit
 
     def hit(self, key):
         """Count one attempt for ``key``; True while it is within the limit.
 
         Every call counts, allowed or not, so hammering on does not help.
         """
-        cache_key = self._cache_key(key)
-        if cache.add(cache_key, 1, timeout=self.window_seconds + 60):
+        current, previous, weight = self._slices(key)
+        timeout = 2 * self.window_seconds + 60
+        if cache.add(current, 1, timeout=timeout):
             count = 1
         else:
             try:
-                count = cache.incr(cache_key)
+                count = cache.incr(current)
             except ValueError:  # the key expired between add and incr
-                cache.add(cache_key, 1, timeout=self.window_seconds + 60)
+                cache.add(current, 1, timeout=timeout)
                 count = 1
-        return count <= self.limit
+        return (cache.get(previous, 0) * weight + count) <= self.limit
+
+    def reset(self, key):
+        """Forget ``key``'s attempts (e.g. a client's failures once it succeeds)."""
+        current, previous, _weight = self._slices(key)
+        cache.delete_many([current, previous])
 
     def retry_after(self):
-        """Seconds until the current window ends, for the Retry-After header."""
+        """Seconds until the current slice ends, for the Retry-After header."""
         return int(self.window_seconds - time.time() % self.window_seconds) + 1
 
 

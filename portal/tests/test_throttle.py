@@ -1,4 +1,4 @@
-"""The fixed-window throttle and the client key it counts by."""
+"""The sliding-window throttle and the client key it counts by."""
 
 from types import SimpleNamespace
 
@@ -37,15 +37,38 @@ def test_keys_and_scopes_are_counted_separately(clock):
     assert other.hit("a")
 
 
-def test_a_new_window_starts_from_zero(clock):
-    limit = Throttle("test", limit=2, window_seconds=3600)
-    clock.value = 3600 * 500_000  # the start of a window
-    assert limit.hit("a") and limit.hit("a") and not limit.hit("a")
-    clock.value += 3599
-    assert not limit.hit("a")
-    assert limit.retry_after() == 2
-    clock.value += 1
-    assert limit.hit("a")
+def test_a_burst_at_a_window_edge_gets_no_more_than_the_limit(clock):
+    """A fixed window would allow 2 x limit around its edge; the sliding one does not."""
+    limit = Throttle("test", limit=10, window_seconds=3600)
+    clock.value = 3600 * 500_000 + 3599  # the last second of a slice
+    assert all(limit.hit("a") for _ in range(10))
+    clock.value += 2  # the next slice has begun
+    assert [limit.hit("a") for _ in range(10)] == [False] * 10
+    assert limit.retry_after() == 3600
+
+
+def test_the_limit_slides_back_as_the_window_moves_on(clock):
+    limit = Throttle("test", limit=4, window_seconds=100)
+    clock.value = 100 * 1_000_000  # the start of a slice
+    assert all(limit.hit("a") for _ in range(4)) and not limit.allows("a")
+    clock.value += 100  # next slice: the 4 old attempts still weigh fully
+    assert not limit.allows("a")
+    clock.value += 50  # half of them have slid out of the window
+    assert limit.count("a") == pytest.approx(2)
+    assert limit.allows("a")
+    clock.value += 100
+    assert limit.count("a") == 0
+
+
+def test_allows_does_not_count_and_reset_forgets(clock):
+    limit = Throttle("test", limit=2, window_seconds=60)
+    for _ in range(5):
+        assert limit.allows("a")
+    limit.hit("a")
+    limit.hit("a")
+    assert not limit.allows("a") and limit.allows("b")
+    limit.reset("a")
+    assert limit.allows("a") and limit.count("a") == 0
 
 
 def test_refused_attempts_still_count(clock):

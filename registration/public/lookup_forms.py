@@ -134,3 +134,19 @@ class StatusLookupForm(forms.Form):
         mobile = normalise_mobile(unicodedata.normalize("NFKC", self.cleaned_data["mobile"]))
         validate_mobile(mobile)
         return mobile
+
+
+class LookupCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the SMS"),
+        help_text=_("6 digits."),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        error_messages={"required": _("Enter the 6-digit code from the SMS.")},
+    )
+
+    def clean_code(self):
+        code = unicodedata.normalize("NFKC", self.cleaned_data["code"]).replace(" ", "")
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("The code has 6 digits, for example 123456."))
+        return code

@@ -12,19 +12,26 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.models import PortalSettings
-from portal.throttle import Throttle, throttled
+from portal.throttle import Throttle, client_key, too_many_attempts
 
 from .. import services
 from ..models import Registration, Status
-from . import scope
-from .lookup_forms import ScopeCheckForm, StatusLookupForm, normalise_reference
+from . import lookup_codes, scope
+from .lookup_forms import LookupCodeForm, ScopeCheckForm, StatusLookupForm
 from .status_guide import status_context
 
-# Against guessing reference/mobile pairs: per client, and per reference
-# number so that many clients together cannot try one number either.
-LOOKUP_PER_CLIENT = Throttle("status-lookup-client", limit=10, window_seconds=3600)
-LOOKUP_PER_REFERENCE = Throttle("status-lookup-reference", limit=10, window_seconds=3600)
+# Against guessing reference/mobile pairs. Only failures count, so whoever
+# gets it right is never slowed down. A client failing on many references is
+# refused for a while (429); a reference failed on too often (by anyone, or
+# by one client) asks for a code sent by SMS instead (lookup_codes.py), so
+# that a stranger's guessing never locks the registrant out.
+FAILURES_PER_CLIENT = Throttle("status-lookup-client", limit=30, window_seconds=3600)
+FAILURES_PER_CLIENT_REFERENCE = Throttle("status-lookup-client-reference", limit=5, window_seconds=3600)
+FAILURES_PER_REFERENCE = Throttle("status-lookup-reference", limit=10, window_seconds=3600)
+CODES_PER_REFERENCE = Throttle("status-lookup-codes", limit=3, window_seconds=3600)
+THROTTLED_TEMPLATE = "registration/status_throttled.html"
 
+CODE_REFUSED = _("This code is not right, or it has expired. Check the SMS and try again.")
 NO_MATCH = _(
     "No registration matches this reference number and mobile number. "
     "Check both against the registration receipt and try again."
@@ -103,33 +110,68 @@ def verify(request, token):
     )
 
 
-def _posted_reference(request):
-    return normalise_reference(request.POST.get("reference", ""))[:30]
+def _failed(client, reference):
+    FAILURES_PER_CLIENT.hit(client)
+    FAILURES_PER_CLIENT_REFERENCE.hit(f"{client}\0{reference}")
+    FAILURES_PER_REFERENCE.hit(reference)
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-@throttled(
-    LOOKUP_PER_CLIENT,
-    "registration/status_throttled.html",
-    per_key=LOOKUP_PER_REFERENCE,
-    key=_posted_reference,
-    counts=lambda request: request.method == "POST",
-)
 def status_lookup(request):
     if request.method != "POST":
         form = StatusLookupForm(initial={"reference": request.GET.get("reference", "")[:30]})
         return render(request, "registration/status_lookup.html", {"form": form})
 
+    client = client_key(request)
+    if not FAILURES_PER_CLIENT.allows(client):
+        return too_many_attempts(request, THROTTLED_TEMPLATE, FAILURES_PER_CLIENT)
     form = StatusLookupForm(request.POST)
     if form.is_valid():
+        reference, mobile = form.cleaned_data["reference"], form.cleaned_data["mobile"]
         # One query whichever of the two is wrong, so the answer and its timing tell nothing.
-        registration = services.find_for_lookup(form.cleaned_data["reference"], form.cleaned_data["mobile"])
+        registration = services.find_for_lookup(reference, mobile)
+        guarded = not (
+            FAILURES_PER_REFERENCE.allows(reference) and FAILURES_PER_CLIENT_REFERENCE.allows(f"{client}\0{reference}")
+        )
+        if guarded:
+            if registration is None:
+                _failed(client, reference)
+            send = registration is not None and CODES_PER_REFERENCE.hit(reference)
+            lookup_codes.start(request, reference, registration, mobile, send=send)
+            return redirect("registration:status_code")
         if registration is not None:
+            FAILURES_PER_CLIENT_REFERENCE.reset(f"{client}\0{reference}")
             services.remember_access(request, registration)
             return redirect("registration:status_detail", reference=registration.reference)
+        _failed(client, reference)
         form.add_error(None, NO_MATCH)
     return render(request, "registration/status_lookup.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def status_code(request):
+    """The code sent by SMS to a reference that was being guessed at."""
+    reference = lookup_codes.pending_reference(request)
+    if reference is None:
+        return redirect("registration:status")
+    client = client_key(request)
+    form = LookupCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not FAILURES_PER_CLIENT.allows(client):
+            return too_many_attempts(request, THROTTLED_TEMPLATE, FAILURES_PER_CLIENT)
+        if form.is_valid():
+            registration_id = lookup_codes.check(request, form.cleaned_data["code"])
+            if registration_id is not None:
+                registration = Registration.objects.get(pk=registration_id)
+                services.remember_access(request, registration)
+                return redirect("registration:status_detail", reference=registration.reference)
+            FAILURES_PER_CLIENT.hit(client)
+            if lookup_codes.pending_reference(request) is None:
+                return redirect("registration:status")
+            form.add_error("code", CODE_REFUSED)
+    return render(request, "registration/status_code.html", {"form": form, "reference": reference})
 
 
 @never_cache
@@ -167,6 +209,7 @@ def status_detail(request, reference):
 urlpatterns = [
     path("register/check/", scope_check, name="scope_check"),
     path("register/status/", status_lookup, name="status"),
+    path("register/status/code/", status_code, name="status_code"),
     path("register/status/<str:reference>/", status_detail, name="status_detail"),
     path("verify/<slug:token>/", verify, name="verify"),
 ]

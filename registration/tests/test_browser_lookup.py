@@ -131,3 +131,34 @@ def test_verify_then_look_up_the_status(site, live_server, phone_page, assert_ac
     stranger.goto(f"{live_server.url}/register/status/{registration.reference}/")
     assert re.search(r"/register/status/\?reference=", stranger.url)
     other.close()
+
+
+def test_a_guessed_reference_opens_with_the_sms_code(site, live_server, phone_page, assert_accessible):
+    """Someone has guessed at the reference: the registrant proves it with the code sent by SMS."""
+    from registration.models import OutboundMessage
+    from registration.public.lookup_views import FAILURES_PER_REFERENCE
+
+    registration = services.create_registration(registration_data())
+    for _ in range(FAILURES_PER_REFERENCE.limit):
+        FAILURES_PER_REFERENCE.hit(registration.reference)
+    page = phone_page
+    page.goto(live_server.url + "/register/status/")
+    page.locator("#id_reference").fill(registration.reference)
+    page.locator("#id_mobile").fill(registration.registrant_mobile)
+    page.locator("form.lookup-form button[type=submit]").click()
+    page.wait_for_url("**/register/status/code/")
+    assert page.locator("#id_code").get_attribute("autocomplete") == "one-time-code"
+    assert fits_the_phone(page)
+    assert_accessible(page)
+
+    page.locator("#id_code").fill("12")
+    page.locator("form.lookup-form button[type=submit]").click()
+    assert "验证码是6位数字" in page.get_by_role("alert").inner_text()
+    assert_accessible(page)
+
+    body = OutboundMessage.objects.filter(registration=registration, body__contains="验证码").get().body
+    code = re.search(r"\d{6}", body.split(registration.reference, 1)[1]).group(0)
+    page.locator("#id_code").fill(code)
+    page.locator("form.lookup-form button[type=submit]").click()
+    page.wait_for_url(f"**/register/status/{registration.reference}/")
+    assert page.locator(".status-badge").inner_text().strip() == str(Status.SUBMITTED.label)

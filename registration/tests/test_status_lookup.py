@@ -155,11 +155,45 @@ def test_post_without_csrf_token_is_refused(registration):
     assert lookup(client, registration.reference).status_code == 403
 
 
-# --- throttling ---------------------------------------------------------------
+# --- throttling: only failures count; guessing asks for an SMS code --------------
+
+CODE_URL = "/register/status/code/"
 
 
-def test_eleventh_attempt_from_one_client_is_refused(client, registration):
-    for number in range(10):
+def wrong(client, reference, times, ip="198.51.100.7", first_ip=None):
+    for number in range(times):
+        address = ip if first_ip is None else f"{first_ip}{number}"
+        # a wrong pair: the form again, or (once the reference is guarded) the code page
+        assert lookup(client, reference, "13700000000", ip=address).status_code in (200, 302)
+
+
+def sent_code(registration, mobile=MOBILE):
+    from registration.models import OutboundMessage
+
+    message = OutboundMessage.objects.filter(
+        registration=registration, recipient=mobile, body__contains="验证码"
+    ).latest("pk")
+    return re.search(r"\d{6}", message.body.split(registration.reference, 1)[1]).group(0)
+
+
+def enter_code(client, code, ip="198.51.100.7"):
+    return client.post(CODE_URL, {"code": code}, REMOTE_ADDR=ip)
+
+
+def test_twelve_correct_lookups_in_a_row_all_succeed(client, registration):
+    for _ in range(12):
+        assert lookup(client, registration.reference).status_code == 302
+
+
+def test_a_success_resets_the_clients_failures_for_that_reference(client, registration):
+    """Without the reset, the second round's failures (8 from one client) would guard the reference."""
+    for _ in range(2):
+        wrong(client, registration.reference, 4)
+        assert lookup(client, registration.reference).status_code == 302
+
+
+def test_many_failures_from_one_client_across_references_are_refused(client, registration):
+    for number in range(30):
         assert lookup(client, f"HL-2026-{number + 100:06d}").status_code == 200
     with CaptureQueriesContext(connection) as queries:
         response = lookup(client, registration.reference)  # even the right answer
@@ -172,34 +206,89 @@ def test_eleventh_attempt_from_one_client_is_refused(client, registration):
     assert lookup(client, registration.reference, ip="203.0.113.50").status_code == 302
 
 
-def test_eleventh_attempt_on_one_reference_from_many_clients_is_refused(client, registration):
-    for number in range(10):
-        assert lookup(client, registration.reference, "13700000000", ip=f"203.0.113.{number}").status_code == 200
-    response = lookup(client, registration.reference, ip="198.51.100.99")
-    assert response.status_code == 429
-    # other reference numbers can still be looked up from there
-    assert lookup(client, "HL-2026-000999", ip="198.51.100.99").status_code == 200
+def test_a_strangers_guessing_does_not_stop_the_registrant_on_another_client(registration):
+    stranger, registrant = Client(), Client()
+    wrong(stranger, registration.reference, 10, ip="203.0.113.9")
+    response = lookup(registrant, registration.reference, ip="198.51.100.20")
+    assert response.status_code == 302 and response["Location"] == CODE_URL
+    page = registrant.get(CODE_URL)
+    assert registration.reference in page.content.decode() and "验证码" in page.content.decode()
+    opened = enter_code(registrant, sent_code(registration), ip="198.51.100.20")
+    assert opened.status_code == 302 and opened["Location"] == detail_url(registration)
+    assert registrant.get(detail_url(registration)).status_code == 200
 
 
-def test_reference_limit_counts_the_normalised_number(client, registration):
+def test_the_registrant_gets_through_by_sms_code_on_the_guessing_client_too(client, registration):
+    wrong(client, registration.reference, 10)
+    response = lookup(client, registration.reference)
+    assert response["Location"] == CODE_URL
+    assert enter_code(client, sent_code(registration))["Location"] == detail_url(registration)
+
+
+def test_under_guard_a_wrong_pair_gets_the_same_answer_and_no_sms(client, registration):
+    from registration.models import OutboundMessage
+
+    wrong(client, registration.reference, 10, first_ip="203.0.113.")
+    before = OutboundMessage.objects.count()
+    response = lookup(client, registration.reference, "13700000000", ip="198.51.100.30")
+    assert response.status_code == 302 and response["Location"] == CODE_URL
+    assert OutboundMessage.objects.count() == before
+    refused = enter_code(client, "123456", ip="198.51.100.30")
+    assert refused.status_code == 200 and "验证码不正确或已过期" in refused.content.decode()
+    assert services.SESSION_KEY not in client.session
+
+
+def test_a_wrong_code_is_refused_and_five_wrong_codes_end_it(client, registration):
+    wrong(client, registration.reference, 10, first_ip="203.0.113.")
+    lookup(client, registration.reference, ip="198.51.100.40")
+    code = sent_code(registration)
+    bad = f"{(int(code) + 1) % 10**6:06d}"
+    for _ in range(4):
+        assert enter_code(client, bad, ip="198.51.100.40").status_code == 200
+    assert enter_code(client, bad, ip="198.51.100.40")["Location"] == URL  # the fifth: the code is gone
+    assert enter_code(client, code, ip="198.51.100.40")["Location"] == URL
+    assert services.SESSION_KEY not in client.session
+
+
+@pytest.mark.parametrize(
+    "code, message",
+    [("", "请输入短信中的6位验证码。"), ("12ab56", "验证码是6位数字，例如 123456。"), ("1234567", "验证码是6位数字")],
+)
+def test_bad_codes_get_specific_messages(client, registration, code, message):
+    wrong(client, registration.reference, 10, first_ip="203.0.113.")
+    lookup(client, registration.reference, ip="198.51.100.41")
+    response = enter_code(client, code, ip="198.51.100.41")
+    assert response.status_code == 200 and message in response.content.decode()
+
+
+def test_sms_codes_per_reference_are_limited(client, registration):
+    from registration.models import OutboundMessage
+
+    wrong(client, registration.reference, 10, first_ip="203.0.113.")
+    for number in range(5):
+        lookup(Client(), registration.reference, ip=f"198.51.100.{50 + number}")
+    assert OutboundMessage.objects.filter(body__contains="验证码").count() == 3
+
+
+def test_the_code_page_without_a_pending_code_goes_back_to_the_lookup(client, home_page):
+    assert client.get(CODE_URL)["Location"] == URL
+
+
+def test_reference_guard_counts_the_normalised_number(client, registration):
     spellings = ["HL-2026-000001", "hl-2026-000001", " ＨＬ－２０２６－０００００１ "]
     for number in range(10):
         lookup(client, spellings[number % 3], "13700000000", ip=f"203.0.113.{number}")
-    assert lookup(client, registration.reference, ip="198.51.100.99").status_code == 429
+    assert lookup(client, registration.reference, ip="198.51.100.99")["Location"] == CODE_URL
 
 
-def test_successful_lookups_count_too(client, registration):
-    for _ in range(10):
-        assert lookup(client, registration.reference).status_code == 302
-    assert lookup(client, registration.reference).status_code == 429
-
-
-def test_the_limit_lifts_after_the_hour(client, registration, monkeypatch):
+def test_the_client_limit_slides_away(client, registration, monkeypatch):
     now = SimpleNamespace(value=3600 * 490_000 + 10.0)
     monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: now.value))
-    for number in range(10):
+    for number in range(30):
         lookup(client, f"HL-2026-{number + 100:06d}")
     assert lookup(client, registration.reference).status_code == 429
+    now.value += 3600
+    assert lookup(client, registration.reference).status_code == 429  # still within the last hour
     now.value += 3600
     assert lookup(client, registration.reference).status_code == 302
 
@@ -208,7 +297,7 @@ def test_throttled_page_explains_and_gives_the_hotline(client, registration):
     settings = PortalSettings.load()
     settings.hotline = "0592-7654321"
     settings.save()
-    for _ in range(10):
+    for _ in range(30):
         lookup(client, "HL-2026-000999")
     with translation.override("en"):
         response = lookup(client, "HL-2026-000999")
