@@ -31,6 +31,19 @@ def test_home_page_on_a_phone(demo_site, live_server, phone_page, assert_accessi
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert_accessible(page)
 
+    # every menu entry, 工程登记 and 登记查询 among them, is on screen: the menu wraps, nothing is cut off
+    menu = page.get_by_role("navigation", name="主菜单")
+    for name in ("工程登记", "登记查询"):
+        assert menu.get_by_role("link", name=name, exact=True).is_visible()
+    boxes = [link.bounding_box() for link in menu.get_by_role("link").all()]
+    assert len(boxes) >= 6
+    assert all(box["x"] >= 0 and box["x"] + box["width"] <= 390 + 1 for box in boxes)
+    menu.get_by_role("link", name="登记查询", exact=True).click()
+    page.wait_for_url("**/register/status/")
+    assert menu.get_by_role("link", name="登记查询", exact=True).get_attribute("aria-current") == "page"
+    assert menu.get_by_role("link", name="工程登记", exact=True).get_attribute("aria-current") is None
+    page.go_back()
+
     # skip link moves focus to the main content
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.classList.contains('skip-link')")

@@ -1,5 +1,6 @@
 import segno
 from django import template
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
@@ -13,10 +14,17 @@ def main_menu(context):
     site = Site.find_for_request(request) if request else None
     pages = site.root_page.get_children().live().public().in_menu() if site else []
     page = context.get("page")
+    path = request.path if request else ""
+    # The two services people come for, always in the menu (a phone shows every entry).
+    register_url, status_url = reverse("registration:form"), reverse("registration:status")
     return {
         "menu_pages": pages,
-        "current_path": request.path if request else "",
+        "current_path": path,
         "current_url_path": page.url_path if page is not None else "",
+        "register_url": register_url,
+        "status_url": status_url,
+        "in_lookup": path.startswith(status_url),
+        "in_register": path.startswith(register_url) and not path.startswith(status_url),
     }
 
 
