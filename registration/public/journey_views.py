@@ -17,6 +17,7 @@ from .. import services
 from ..models import Registration, Status
 from .drafts import Draft, finished_reference
 from .forms import MAX_FILE_BYTES, MAX_FILES, RegistrationForm, answers_from_registration
+from .status_guide import status_context
 
 # A whole request may carry MAX_FILES full-size files plus the answers.
 MAX_REQUEST_BYTES = MAX_FILES * MAX_FILE_BYTES + 1024 * 1024
@@ -236,6 +237,7 @@ def receipt(request, reference):
         {
             "registration": registration,
             "verify_url": request.build_absolute_uri(verify_path),
+            **status_context(registration.status),
         },
     )
 

@@ -49,9 +49,41 @@ ENDED_NOTICES = {
 }
 
 
+# What a passer-by reading the receipt or its verification page may rely on:
+# only an accepted work is under safety management.
+STANDING = {
+    Status.SUBMITTED: (
+        "alert-info",
+        _("Registered, awaiting acceptance by the street office."),
+    ),
+    Status.RETURNED: (
+        "alert-warning",
+        _(
+            "Returned to the registrant for correction and not accepted: this receipt does not show a valid registration."
+        ),
+    ),
+    Status.UNDER_WAY: (
+        "alert-success",
+        _("Accepted by the street office: this work is under safety management in Huli district."),
+    ),
+    Status.STOPPED: (
+        "alert-danger",
+        _("The street office has ordered this work to stop until its hazards are put right."),
+    ),
+    Status.COMPLETED: ("alert-secondary", ENDED_NOTICES[Status.COMPLETED]),
+    Status.WITHDRAWN: ("alert-secondary", ENDED_NOTICES[Status.WITHDRAWN]),
+}
+# A receipt printed in these statuses would mislead: it is shown, marked void, but not offered for printing.
+RECEIPT_VOID = {Status.RETURNED, Status.WITHDRAWN}
+
+
 def status_context(status):
     """Template variables describing a status."""
+    standing_class, standing = STANDING[status]
     return {
+        "standing": standing,
+        "standing_class": standing_class,
+        "receipt_void": status in RECEIPT_VOID,
         "status_label": Status(status).label,
         "badge_class": BADGE_CLASSES[status],
         "is_ended": status in ENDED,

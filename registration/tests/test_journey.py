@@ -382,3 +382,24 @@ def test_journey_pages_are_not_cached(client):
     fill(client)
     assert "no-store" in client.get(REVIEW)["Cache-Control"]
     assert "no-store" in client.get(FORM)["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "path, standing, void",
+    [
+        ([], "已登记，待街道受理", False),
+        ([Status.RETURNED], "此回执不能作为有效登记凭证", True),
+        ([Status.UNDER_WAY], "已纳入湖里区安全生产管理", False),
+        ([Status.UNDER_WAY, Status.STOPPED], "责令停工整改", False),
+    ],
+)
+def test_the_receipt_tells_the_current_standing(client, path, standing, void):
+    registration = registration_for(client)
+    for status in path:
+        services.change_status(registration, status, actor_label="湖里街道", reason="核实")
+    content = client.get(reverse("registration:receipt", args=[registration.reference])).content.decode()
+    assert standing in content
+    assert ('data-void="true"' in content) is void
+    assert ("data-print" in content) is not void  # a void receipt is not offered for printing
+    if not path:
+        assert "纳入湖里区安全生产管理" not in content

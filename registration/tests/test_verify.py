@@ -118,3 +118,18 @@ def test_query_budget(client, registration, django_assert_max_num_queries):
     verify(client, registration)  # warm the per-process caches (site root, settings)
     with django_assert_max_num_queries(6):
         verify(client, registration)
+
+
+@pytest.mark.parametrize("path", [[], [Status.RETURNED]])
+def test_never_says_under_safety_management_before_acceptance(client, registration, path):
+    for status in path:
+        services.change_status(registration, status, actor_label="湖里街道", reason="信息不全")
+    content = verify(client, registration).content.decode()
+    assert "纳入" not in content
+    assert ("已登记，待街道受理" in content) is (not path)
+    assert ("不能作为有效登记凭证" in content) is bool(path)
+
+
+def test_an_accepted_work_is_under_safety_management(client, registration):
+    services.change_status(registration, Status.UNDER_WAY, actor_label="湖里街道")
+    assert "已纳入湖里区安全生产管理" in verify(client, registration).content.decode()
