@@ -107,6 +107,17 @@ def _save_attachments(registration, files):
         attachment.save()
 
 
+def open_registrations_like(address, owner_mobile, exclude=None):
+    """Registrations not yet written off or withdrawn with the same address and
+    owner mobile: probably the same work registered before. Only a warning."""
+    queryset = Registration.objects.filter(
+        address=(address or "").strip(), owner_mobile=normalise_mobile(owner_mobile or "")
+    ).exclude(status__in=[S.COMPLETED, S.WITHDRAWN])
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude.pk)
+    return queryset.only("submitted_at", "status").order_by("-submitted_at")[:3]
+
+
 def registration_for_draft(draft_id):
     """The registration an online draft already became, if any."""
     if not draft_id:

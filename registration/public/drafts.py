@@ -101,3 +101,9 @@ class Draft:
 def finished_reference(request, draft_id):
     """The reference of the registration this draft already produced, if any."""
     return request.session.get(FINISHED_KEY, {}).get(draft_id or "")
+
+
+def last_finished_reference(request):
+    """The reference of the registration this session submitted last, if any."""
+    finished = request.session.get(FINISHED_KEY, {})
+    return list(finished.values())[-1] if finished else None

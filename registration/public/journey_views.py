@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import services
 from ..models import Registration, Status
-from .drafts import Draft, finished_reference
+from .drafts import Draft, finished_reference, last_finished_reference
 from .forms import MAX_FILE_BYTES, MAX_FILES, RegistrationForm, answers_from_registration
 from .status_guide import status_context
 
@@ -98,6 +98,16 @@ class Journey:
                 upload.close()
         self.draft.finish(registration.reference)
         return registration
+
+
+def _just_submitted(request, journey):
+    """What the review page shows once its draft is submitted: "已提交", with
+    the way to the confirmation and the receipt, never an empty form."""
+    reference = journey.registration.reference if journey.registration else last_finished_reference(request)
+    registration = services.accessible_registration(request, reference) if reference else None
+    if registration is None or (journey.registration and registration.status == Status.RETURNED):
+        return None
+    return render(request, "registration/already_submitted.html", {"registration": registration})
 
 
 def _accessible_or_404(request, reference):
@@ -187,6 +197,8 @@ def review_view(request, reference=None):
     if blocked := journey.blocked():
         return blocked
     if not journey.draft.exists:
+        if request.method != "POST" and (submitted := _just_submitted(request, journey)):
+            return submitted  # the Back button after submitting
         return redirect(journey.form_url)
     form = journey.form(journey.draft.answers)
     if not form.is_valid():
@@ -204,6 +216,9 @@ def review_view(request, reference=None):
             "journey": journey,
             "sections": form.review_sections(),
             "files": journey.draft.files,
+            "similar": services.open_registrations_like(
+                form.cleaned_data.get("address"), form.cleaned_data.get("owner_mobile"), exclude=journey.registration
+            ),
         },
     )
 

@@ -119,6 +119,11 @@ def test_a_contractor_registers_a_work(demo_site, live_server, phone_page, asser
     assert again.url.endswith(f"/register/done/{registration.reference}/")
     page.go_back()
     assert Registration.objects.count() == 1
+    # Back shows that it was submitted, with the way on, never an empty form.
+    expect(page.locator("[data-already-submitted]")).to_be_visible()
+    assert page.locator("h1").inner_text() == "已提交"
+    assert page.locator(f"main a[href$='/register/receipt/{registration.reference}/']").is_visible()
+    assert_accessible(page)
     page.go_forward()
 
     # The printable receipt, with its QR code, on one A4 sheet.

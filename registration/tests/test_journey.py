@@ -403,3 +403,28 @@ def test_the_receipt_tells_the_current_standing(client, path, standing, void):
     assert ("data-print" in content) is not void  # a void receipt is not offered for printing
     if not path:
         assert "纳入湖里区安全生产管理" not in content
+
+
+def test_back_after_submitting_shows_already_submitted_with_the_links(client):
+    fill(client)
+    location = submit(client)["Location"]
+    reference = Registration.objects.get().reference
+    back = client.get(REVIEW)
+    assert back.status_code == 200 and back.templates[0].name == "registration/already_submitted.html"
+    content = back.content.decode()
+    assert "已提交" in content and reference in content
+    assert f'href="{location}"' in content and f'href="/register/receipt/{reference}/"' in content
+    assert "<form" not in content.split("<main", 1)[1]
+    # a session that submitted nothing still goes to the form
+    assert Client().get(REVIEW)["Location"] == FORM
+
+
+def test_review_warns_of_an_open_registration_for_the_same_address_and_owner(client):
+    data = answers()
+    services.create_registration(registration_data(address=data["address"], owner_mobile=data["owner_mobile"]))
+    fill(client)
+    content = client.get(REVIEW).content.decode()
+    assert "data-similar" in content and "已有一条尚未办结的登记" in content
+    fill(client, address="湖里区另一条路9号")
+    assert "data-similar" not in client.get(REVIEW).content.decode()
+    assert submit(client).status_code == 302  # a warning, never a block
