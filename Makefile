@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt build-constraints.txt 
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
+# The address printed by the demo loader and used in links (e-mails, SMS) is the one served.
+export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install run migrate demo test test-browser lint format messages bench clean
 

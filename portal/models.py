@@ -109,6 +109,15 @@ class PortalSettings(BaseGenericSetting):
         blank=True,
         help_text=_("Where the scope check sends temporary constructions (临时建设工程)."),
     )
+    sms_signature = models.CharField(
+        _("SMS signature"),
+        max_length=20,
+        default="湖里区住建局",
+        validators=[RegexValidator(r"^[^【】]+$", _("Write the signature without the brackets 【】."))],
+        help_text=_(
+            "The sender's name registered with the SMS gateway; messages start with it in brackets: 【湖里区住建局】."
+        ),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -127,7 +136,12 @@ class PortalSettings(BaseGenericSetting):
             heading=_("Small works threshold"),
         ),
         MultiFieldPanel(
-            [FieldPanel("reference_prefix"), FieldPanel("permit_info_url"), FieldPanel("temporary_construction_url")],
+            [
+                FieldPanel("reference_prefix"),
+                FieldPanel("permit_info_url"),
+                FieldPanel("temporary_construction_url"),
+                FieldPanel("sms_signature"),
+            ],
             heading=_("Registration"),
         ),
     ]
@@ -159,3 +173,9 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return self.user.get_full_name() or self.user.get_username()
+
+
+def sms_text(text):
+    """A text message as the gateway wants it: 【signature】 first, one full stop at most at the end."""
+    signature = PortalSettings.load().sms_signature
+    return f"【{signature}】{text}"

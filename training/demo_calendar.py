@@ -3,6 +3,7 @@ page (the home page), created and published once; loading again changes
 nothing. Listed in DEMO_LOADERS after the other loaders, so the home page
 exists by then."""
 
+from django.conf import settings
 from wagtail.models import Site
 
 from .models import TrainingCalendarPage
@@ -29,4 +30,6 @@ def ensure_calendar_page():
 
 def load():
     page, created = ensure_calendar_page()
-    return [f"Training calendar: {page.url_path} ({'created' if created else 'already there'})"]
+    # The address a visitor types, from the site root (url_path also holds the root page's slug).
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return [f"Training calendar: {base}{page.get_url()} ({'created' if created else 'already there'})"]

@@ -31,6 +31,8 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import sms_text
+
 from ..models import OutboundMessage, OutboxStatus, Status
 
 logger = logging.getLogger(__name__)
@@ -70,8 +72,10 @@ def lookup_url():
 
 def message_body(reference, status, reason=""):
     """The SMS text, always in the site language: the registrant reads it,
-    not the officer whose admin language happens to be active."""
-    reason = " ".join(reason.split())
+    not the officer whose admin language happens to be active. It starts
+    with the 【signature】 of the portal settings; a reason's own closing
+    punctuation is dropped so that no sentence ends twice (。。)."""
+    reason = " ".join(reason.split()).rstrip("。.!！;；,，")
     if len(reason) > MAX_REASON_CHARS:
         reason = reason[: MAX_REASON_CHARS - 1] + "…"
     with translation.override(settings.LANGUAGE_CODE):
@@ -79,7 +83,10 @@ def message_body(reference, status, reason=""):
         if reason:
             parts.append(REASON_TEMPLATE % {"reason": reason})
         parts.append(LOOKUP_TEMPLATE % {"url": lookup_url()})
-    return " ".join(str(part) for part in parts)
+    text = ""
+    for part in map(str, parts):  # Chinese sentences follow each other without a space
+        text += part if not text or text.endswith("。") else " " + part
+    return sms_text(text)
 
 
 def queue_status_message(registration, change):

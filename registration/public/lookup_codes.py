@@ -14,6 +14,8 @@ import time
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext
 
+from portal.models import sms_text
+
 from ..models import OutboundMessage
 
 SESSION_KEY = "status_lookup_code"
@@ -26,9 +28,12 @@ def _digest(reference, code):
 
 
 def code_body(reference, code):
-    return gettext(
-        "Your code to check registration %(reference)s is %(code)s. It is valid for 10 minutes; do not share it."
-    ) % {"reference": reference, "code": code}
+    return sms_text(
+        gettext(
+            "Your code to check registration %(reference)s is %(code)s. It is valid for 10 minutes; do not share it."
+        )
+        % {"reference": reference, "code": code}
+    )
 
 
 def start(request, reference, registration=None, mobile="", send=True):

@@ -219,3 +219,28 @@ def test_concurrent_workers_do_not_double_send():
     assert not errors
     assert sorted(sender.sent) == sorted(OutboundMessage.objects.values_list("pk", flat=True))
     assert OutboundMessage.objects.filter(status=OutboxStatus.SENT, attempts=1).count() == 30
+
+
+def test_messages_start_with_the_signature_and_never_end_a_sentence_twice(officer):
+    from portal.models import PortalSettings
+
+    settings_row = PortalSettings.load()
+    settings_row.sms_signature = "湖里区住建局"
+    settings_row.save()
+    registration = services.create_registration(one_recipient())
+    services.change_status(registration, Status.RETURNED, by=officer, reason="请补充施工合同。")
+    bodies = list(OutboundMessage.objects.order_by("pk").values_list("body", flat=True))
+    assert all(body.startswith("【湖里区住建局】") for body in bodies)
+    assert "请补充施工合同。" in bodies[1]
+    assert not any("。。" in body for body in bodies)
+
+
+def test_the_signature_is_checked(officer):
+    from django.core.exceptions import ValidationError
+
+    from portal.models import PortalSettings
+
+    settings_row = PortalSettings.load()
+    settings_row.sms_signature = "【湖里】"
+    with pytest.raises(ValidationError):
+        settings_row.full_clean()

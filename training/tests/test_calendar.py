@@ -35,7 +35,16 @@ def test_the_demo_creates_and_publishes_the_page_once_under_the_site_root(home_p
     report = demo_calendar.load()
     page = TrainingCalendarPage.objects.get()
     assert page.live and page.get_parent().specific == Site.objects.get(is_default_site=True).root_page.specific
-    assert page.show_in_menus and report
+    assert page.show_in_menus
+    # the printed link is the address a visitor opens, and it answers
+    from django.conf import settings
+    from django.test import Client
+
+    (line,) = report
+    url = line.split()[2]
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    assert url == f"{base}/training/"
+    assert Client().get(url.removeprefix(base)).status_code == 200
     demo_calendar.load()
     assert TrainingCalendarPage.objects.count() == 1
     assert Page.objects.type(TrainingCalendarPage).count() == 1
