@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import Street
 
 from ..models import HazardCategory, InspectionResult
-from ..public.forms import PHOTO_TYPES, RegistrationForm, inspect_upload, name_required_fields
+from ..public.forms import PHOTO_TYPES, RegistrationForm, inspect_upload, name_field_errors
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -36,7 +36,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        name_required_fields(self)
+        name_field_errors(self)
 
 
 class ReasonForm(ActionForm):

@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from portal.forms import error_summary, name_required_fields
+from portal.forms import error_summary, name_field_errors
 from portal.models import Community, PortalSettings
 from portal.validators import normalise_mobile, normalise_uscc, validate_mobile, validate_uscc
 
@@ -319,7 +319,7 @@ class RegistrationForm(forms.ModelForm):
             ]
         else:
             del fields["remove_files"]
-        name_required_fields(self)
+        name_field_errors(self)
         self.helper = self._helper()
 
     @staticmethod
@@ -529,5 +529,7 @@ def serialise_answers(values):
 def answers_from_registration(registration):
     """The answers a returned registration was saved with, to prefill its correction."""
     answers = serialise_answers(model_to_dict(registration, fields=RegistrationForm.ANSWER_FIELDS))
-    answers["commitment"] = ""  # accepted again for the corrected registration
+    # The registrant accepted the commitment for this work; it stays ticked (and
+    # is recorded again on resubmitting), so the first submit of a correction succeeds.
+    answers["commitment"] = "on"
     return answers

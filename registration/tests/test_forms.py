@@ -283,3 +283,22 @@ def test_serialised_answers_bind_the_form_again():
     assert again.is_valid(), again.errors
     assert again.cleaned_data["high_risk_operations"].count() == 2
     assert again.cleaned_data["insured"] is True
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("description", "很长的描述" * 250, "工程内容最多 1000 字，现在 1250 字。"),
+        ("planned_start", "明天", "请按日期格式填写计划开工日期，例如 2026-03-01。"),
+        ("worker_count", "十个", "作业人数请填写数字。"),
+        ("street", "999999", "请从列出的街道中选择一项。"),
+    ],
+)
+def test_bad_input_gets_a_specific_chinese_message(field, value, message):
+    """Never Django's bare defaults (必需字段, 确保该变量包含不超过 …): the field is named."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        form = RegistrationForm(data=answers(**{field: value}))
+        assert not form.is_valid()
+        assert list(form.errors[field]) == [message]

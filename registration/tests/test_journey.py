@@ -330,8 +330,11 @@ def test_correct_a_returned_registration(client):
     assert "请补充现场照片" in html and "旧照片.png" in html
     assert f'value="{registration.address}"' in html
     commitment = re.search(r"<input[^>]*name=\"commitment\"[^>]*>", html).group(0)
-    assert "checked" not in commitment  # accepted again for the correction
+    assert "checked" in commitment  # given before: a correction goes through at the first submit
 
+    # Submitting the prefilled form as it stands (only the address changed) passes at once.
+    prefilled = {**client.get(url).context["form"].initial}
+    assert prefilled["commitment"] == "on"
     response = fill(client, url, files={"photos": [photo("新照片.png")]}, address="湖里区示例路99号")
     review_url = reverse("registration:correct_review", args=[registration.reference])
     assert response["Location"] == review_url
