@@ -2,7 +2,8 @@
 
 The checked answers wait in the session as plain strings; uploaded files
 wait in the private storage under ``staging/`` (never under MEDIA_ROOT) and
-only their storage names are in the session. Submitting a draft records
+only their storage names are in the session. Files that passed their checks
+are staged even when other answers have errors, so none is chosen twice. Submitting a draft records
 which registration it produced, so pressing back and submitting again finds
 that registration instead of creating a second one.
 """
@@ -11,6 +12,8 @@ import secrets
 
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
+
+from ..models import AttachmentKind
 
 SESSION_KEY = "registration_drafts"
 FINISHED_KEY = "registration_drafts_finished"
@@ -45,6 +48,25 @@ class Draft:
         self.files = kept + [self._stage(kind, upload) for kind, upload in form.uploads]
         self.answers = form.serialise()
         self._store({"id": self.id, "answers": self.answers, "files": self.files})
+
+    def keep_files(self, form):
+        """A form with errors: stage the new files that passed their own
+        checks, and drop the staged ones ticked for removal, so that the
+        registrant never has to choose them again. The answers are not
+        kept (they stay in the form on the page). Returns how many new files
+        were kept."""
+        data = getattr(form, "cleaned_data", {})
+        removed = set(data.get("remove_files") or [])
+        self._delete([item for item in self.files if item["token"] in removed])
+        kept = [item for item in self.files if item["token"] not in removed]
+        new = [(AttachmentKind.PHOTO, upload) for upload in data.get("photos") or []]
+        new += [(AttachmentKind.CONTRACT, upload) for upload in data.get("contract") or []]
+        if not new and len(kept) == len(self.files):
+            return 0
+        self.id = self.id or secrets.token_urlsafe(16)
+        self.files = kept + [self._stage(kind, upload) for kind, upload in new]
+        self._store({"id": self.id, "answers": self.answers, "files": self.files})
+        return len(new)
 
     def _stage(self, kind, upload):
         token = secrets.token_hex(16)

@@ -181,6 +181,13 @@ def _form(request, reference):
         if form.is_valid():
             journey.draft.save(form)
             return redirect(journey.review_url)
+        if kept := journey.draft.keep_files(form):
+            # The same answers and errors, with the chosen files now listed as attached.
+            data = request.POST.copy()
+            data.setlist("remove_files", [])
+            form = journey.form(data)
+            form.is_valid()
+            form.kept_uploads = kept
     else:
         form = journey.form(initial=journey.initial())
     return _render_form(request, journey, form)

@@ -94,8 +94,10 @@ def test_a_contractor_registers_a_work(demo_site, live_server, phone_page, asser
     assert_accessible(page)
     summary.locator("a").click()
     assert page.evaluate("document.activeElement.id") == "id_contractor_uscc"
+    # The photo chosen before the mistake is still attached: it is not chosen again.
+    assert page.locator("[data-files-kept]").is_visible()
+    assert page.get_by_text("现场照片.png").first.is_visible()
     field.fill("91110108551385082Q")
-    page.set_input_files("#id_photos", [png()])  # files are never kept across an error
     continue_to_review(page)
 
     # Check the answers, then submit.

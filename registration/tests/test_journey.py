@@ -431,3 +431,27 @@ def test_review_warns_of_an_open_registration_for_the_same_address_and_owner(cli
     fill(client, address="湖里区另一条路9号")
     assert "data-similar" not in client.get(REVIEW).content.decode()
     assert submit(client).status_code == 302  # a warning, never a block
+
+
+def test_chosen_files_survive_mistakes_elsewhere(client):
+    """Three mistakes, one photo chosen once: it stays attached through every fix."""
+    response = fill(client, files={"photos": [photo("现场.png")]}, address="", owner_mobile="12", planned_start="明天")
+    assert response.status_code == 200 and response.context["form"].errors
+    content = response.content.decode()
+    assert "data-files-kept" in content and "现场.png" in content  # listed as attached, with its remove box
+    assert [item["original_name"] for item in draft(client)["files"]] == ["现场.png"]
+    fill(client, address="")  # still wrong, no file chosen again
+    assert [item["original_name"] for item in draft(client)["files"]] == ["现场.png"]
+    assert fill(client)["Location"] == REVIEW  # all put right
+    assert "现场.png" in client.get(REVIEW).content.decode()
+    submit(client)
+    assert list(Registration.objects.get().attachments.values_list("original_name", flat=True)) == ["现场.png"]
+    assert not [path for path in private_files() if "staging" in str(path)]
+
+
+def test_a_staged_file_ticked_for_removal_on_a_form_with_errors_is_removed(client):
+    fill(client, files={"photos": [photo("现场.png")]}, address="")
+    token = draft(client)["files"][0]["token"]
+    fill(client, address="", remove_files=[token])
+    assert (draft(client) or {}).get("files") == []
+    assert not [path for path in private_files() if "staging" in str(path)]
