@@ -206,12 +206,13 @@ def test_a_second_request_that_still_holds_the_draft_lands_on_the_same_registrat
     from importlib import import_module
 
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
+    files_before = private_files()
     fill(client, files={"photos": [photo()]})
     assert len(draft(client)["files"]) == 1
     key = client.session.session_key
     before = dict(SessionStore(session_key=key).load())
     first = submit(client)
-    assert not [path for path in private_files() if "staging" in str(path)]  # the staged photo has moved
+    assert not [path for path in private_files() - files_before if "staging" in str(path)]  # the photo has moved
     stale = SessionStore(session_key=key)
     stale.clear()
     stale.update(before)
@@ -435,6 +436,7 @@ def test_review_warns_of_an_open_registration_for_the_same_address_and_owner(cli
 
 def test_chosen_files_survive_mistakes_elsewhere(client):
     """Three mistakes, one photo chosen once: it stays attached through every fix."""
+    before = private_files()
     response = fill(client, files={"photos": [photo("现场.png")]}, address="", owner_mobile="12", planned_start="明天")
     assert response.status_code == 200 and response.context["form"].errors
     content = response.content.decode()
@@ -446,12 +448,13 @@ def test_chosen_files_survive_mistakes_elsewhere(client):
     assert "现场.png" in client.get(REVIEW).content.decode()
     submit(client)
     assert list(Registration.objects.get().attachments.values_list("original_name", flat=True)) == ["现场.png"]
-    assert not [path for path in private_files() if "staging" in str(path)]
+    assert not [path for path in private_files() - before if "staging" in str(path)]  # moved, not copied
 
 
 def test_a_staged_file_ticked_for_removal_on_a_form_with_errors_is_removed(client):
+    before = private_files()
     fill(client, files={"photos": [photo("现场.png")]}, address="")
     token = draft(client)["files"][0]["token"]
     fill(client, address="", remove_files=[token])
     assert (draft(client) or {}).get("files") == []
-    assert not [path for path in private_files() if "staging" in str(path)]
+    assert private_files() == before
