@@ -137,6 +137,29 @@ def test_session_grants():
     assert services.accessible_registration(request, second.reference) is None
 
 
+def at_once(workers, action):
+    """Run ``action`` in ``workers`` threads released together; their results, or the test fails."""
+    barrier = threading.Barrier(workers)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(action())
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    return results
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_submissions_get_distinct_numbers():
     """20+ submissions at the same moment: all saved, every number distinct."""
@@ -146,24 +169,7 @@ def test_parallel_submissions_get_distinct_numbers():
         )
     workers = 24
     data = registration_data()
-    barrier = threading.Barrier(workers)
-    references, errors = [], []
-
-    def submit():
-        try:
-            barrier.wait()
-            references.append(services.create_registration(dict(data)).reference)
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=submit) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    references = at_once(workers, lambda: services.create_registration(dict(data)).reference)
     assert len(references) == workers == len(set(references))
     assert Registration.objects.count() == workers
     numbers = sorted(int(reference.rsplit("-", 1)[1]) for reference in references)
@@ -194,24 +200,7 @@ def test_parallel_submits_of_one_draft_give_one_registration_and_one_message():
 
     workers = 16
     data = registration_data(registrant_role=RegistrantRole.OWNER)  # one contact mobile: one message
-    barrier = threading.Barrier(workers)
-    references, errors = [], []
-
-    def submit():
-        try:
-            barrier.wait()
-            references.append(services.create_registration(dict(data), draft_id="same-draft").reference)
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=submit) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    references = at_once(workers, lambda: services.create_registration(dict(data), draft_id="same-draft").reference)
     assert len(references) == workers and len(set(references)) == 1
     assert Registration.objects.count() == 1
     assert OutboundMessage.objects.count() == 1
