@@ -89,6 +89,7 @@ def test_settings_are_editable_and_shown_in_the_footer(home_page, admin_client, 
             "reference_prefix": "HL",
             "permit_info_url": "",
             "temporary_construction_url": "",
+            "sms_signature": "湖里区住建局",
         },
     )
     assert response.status_code == 302
