@@ -59,6 +59,10 @@ def validate_uscc(value):
         )
 
 
+def resident_id_check_character(first17):
+    return ID_CHECK[sum(int(char) * weight for char, weight in zip(first17, ID_WEIGHTS)) % 11]
+
+
 def normalise_resident_id(value):
     return (value or "").strip().upper()
 
@@ -73,8 +77,7 @@ def validate_resident_id(value):
         birth = None
     if birth is None or birth.year < 1900 or birth > datetime.date.today():
         raise ValidationError(_("The date of birth in this ID number is not valid."), code="id_birth_date")
-    total = sum(int(char) * weight for char, weight in zip(number[:17], ID_WEIGHTS))
-    if ID_CHECK[total % 11] != number[17]:
+    if resident_id_check_character(number[:17]) != number[17]:
         raise ValidationError(_("This ID number is not valid: its last character does not match."), code="id_checksum")
 
 

@@ -15,6 +15,7 @@ from portal.models import Community, StaffProfile, Street
 from . import roles, services
 from .backoffice import actions as backoffice
 from .models import (
+    ContractorType,
     Hazard,
     HighRiskOperation,
     Inspection,
@@ -70,6 +71,8 @@ def _work_data(index, street):
     kind = "small_work" if index % 2 == 0 else "sporadic"
     category = WorkCategory.objects.filter(kind=kind).order_by("sort_order", "pk").first()
     start = timezone.localdate() + datetime.timedelta(days=index * 3 - 15)
+    # Every other sporadic job is done by an installer working on their own.
+    by_person = kind == "sporadic" and index % 4 == 1
     return {
         "kind": kind,
         "category": category,
@@ -82,9 +85,13 @@ def _work_data(index, street):
         "owner_contact": "陈女士",
         "owner_mobile": f"1380000{index:04d}",
         "owner_uscc": "91110000600037341L" if index % 3 == 0 else "",
-        "contractor_name": ["厦门鹭江装饰工程有限公司", "厦门五缘机电安装有限公司"][index % 2],
-        "contractor_uscc": "91110108551385082Q",
-        "site_manager_name": "李工",
+        "contractor_type": ContractorType.INDIVIDUAL if by_person else ContractorType.ORGANISATION,
+        "contractor_name": "张志明"
+        if by_person
+        else ["厦门鹭江装饰工程有限公司", "厦门五缘机电安装有限公司"][index % 2],
+        "contractor_uscc": "" if by_person else "91110108551385082Q",
+        "contractor_id_number": "35020619850302123X" if by_person else "",
+        "site_manager_name": "张志明" if by_person else "李工",
         "site_manager_mobile": f"1390000{index:04d}",
         "worker_count": 3 + index,
         "registrant_role": RegistrantRole.CONTRACTOR,
@@ -94,8 +101,8 @@ def _work_data(index, street):
         "description": "室内装修，含水电改造" if kind == "small_work" else "更换空调外机",
         "planned_start": start,
         "planned_end": start + datetime.timedelta(days=30),
-        "investment_yuan": Decimal(20000 + index * 5000),
-        "floor_area_m2": Decimal(60 + index),
+        "investment_yuan": Decimal(20000 + index * 5000) if kind == "small_work" else None,
+        "floor_area_m2": Decimal(60 + index) if kind == "small_work" else None,
         "insured": index % 2 == 0,
         "insurance_policy_number": f"PICC-DEMO-{index:04d}" if index % 2 == 0 else "",
         "high_risk_operations": list(HighRiskOperation.objects.order_by("sort_order")[: index % 3]),

@@ -21,11 +21,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from portal.models import Community, Street
-from portal.validators import USCC_ALPHABET, uscc_check_character
+from portal.validators import USCC_ALPHABET, resident_id_check_character, uscc_check_character
 
 from . import services
 from .models.backoffice import EnforcementReferral, Hazard, HazardCategory, Inspection, InspectionResult
 from .models.works import (
+    ContractorType,
     HighRiskOperation,
     OwnerType,
     RegistrantRole,
@@ -207,6 +208,11 @@ class Generator:
         body = "91350206" + "".join(self.rng.choices(USCC_ALPHABET, k=9))
         return body + uscc_check_character(body)
 
+    def resident_id(self):
+        born = datetime.date(1960, 1, 1) + datetime.timedelta(days=self.rng.randrange(365 * 40))
+        body = f"350206{born:%Y%m%d}{self.rng.randrange(1000):03d}"
+        return body + resident_id_check_character(body)
+
     def firm(self, trades):
         return "厦门" + self.rng.choice(FIRM_WORDS) + self.rng.choice(trades) + "有限公司"
 
@@ -277,6 +283,9 @@ class Generator:
         owner_mobile, manager_mobile = self.mobile(), self.mobile()
         property_mobile = self.mobile() if role == RegistrantRole.PROPERTY_COMPANY else ""
         insured = self.rng.random() < 0.3
+        sporadic = category.kind == WorkKind.SPORADIC
+        # Most sporadic jobs are done by an installer working on their own.
+        by_person = sporadic and self.rng.random() < 0.6
         work = Registration(
             kind=category.kind,
             category=category,
@@ -289,9 +298,11 @@ class Generator:
             owner_contact=person if owner_type == OwnerType.INDIVIDUAL else self.person(),
             owner_mobile=owner_mobile,
             owner_uscc="" if owner_type == OwnerType.INDIVIDUAL else self.uscc(),
-            contractor_name=self.firm(CONTRACTOR_TRADES),
-            contractor_uscc=self.uscc(),
-            site_manager_name=self.person(),
+            contractor_type=ContractorType.INDIVIDUAL if by_person else ContractorType.ORGANISATION,
+            contractor_name=(installer := self.person()) if by_person else self.firm(CONTRACTOR_TRADES),
+            contractor_uscc="" if by_person else self.uscc(),
+            contractor_id_number=self.resident_id() if by_person else "",
+            site_manager_name=installer if by_person else self.person(),
             site_manager_mobile=manager_mobile,
             worker_count=self.rng.randint(1, 6) if category.kind == WorkKind.SPORADIC else self.rng.randint(3, 40),
             registrant_role=role,
@@ -304,8 +315,8 @@ class Generator:
             description=self.rng.choice(DESCRIPTIONS[category.kind]),
             planned_start=planned_start,
             planned_end=planned_end,
-            investment_yuan=Decimal(self.rng.randrange(2_000, 290_000, 500)),
-            floor_area_m2=Decimal(self.rng.randrange(50, 2900)) / 10,
+            investment_yuan=None if sporadic else Decimal(self.rng.randrange(2_000, 290_000, 500)),
+            floor_area_m2=None if sporadic else Decimal(self.rng.randrange(50, 2900)) / 10,
             insured=insured,
             insurance_policy_number=f"PZAA{self.rng.randrange(10**12):012d}" if insured else "",
             commitment_accepted_at=submitted,

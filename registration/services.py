@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from portal.models import PortalSettings
-from portal.validators import normalise_mobile, normalise_uscc
+from portal.validators import normalise_mobile, normalise_resident_id, normalise_uscc
 
 from .backoffice.notifications import queue_status_message
 from .models import ANSWER_FIELDS, Attachment, ReferenceCounter, RegistrantRole, Registration, StatusChange
@@ -85,6 +85,7 @@ def _apply(registration, data):
         setattr(registration, name, normalise_mobile(getattr(registration, name)))
     for name in ("owner_uscc", "contractor_uscc"):
         setattr(registration, name, normalise_uscc(getattr(registration, name)))
+    registration.contractor_id_number = normalise_resident_id(registration.contractor_id_number)
     registration.registrant_mobile = registrant_mobile(
         {
             name: getattr(registration, name)

@@ -144,6 +144,7 @@ class RegistrationIndexView(LocalSpreadsheetExportMixin, generic.IndexView):
         "owner_name",
         "owner_contact",
         "owner_mobile",
+        "get_contractor_type_display",
         "contractor_name",
         "site_manager_name",
         "site_manager_mobile",
@@ -170,6 +171,7 @@ class RegistrationIndexView(LocalSpreadsheetExportMixin, generic.IndexView):
         "community.name": _("community"),
         "get_special_area_display": _("special area"),
         "get_owner_type_display": _("owner type"),
+        "get_contractor_type_display": _("contractor type"),
         "get_registrant_role_display": _("registered by"),
         "high_risk_names": _("high-risk operations"),
         "get_status_display": _("status"),
@@ -210,6 +212,9 @@ class RegistrationInspectView(ScopedObjectMixin, generic.InspectView):
 
     def get_field_display_value(self, field_name, field):
         return display_value(super().get_field_display_value(field_name, field))
+
+    def get_contractor_id_number_display_value(self):
+        return self.object.contractor_id_masked or EMPTY
 
     def get_entered_by_display_value(self):
         user = self.object.entered_by

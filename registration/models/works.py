@@ -12,12 +12,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
-from portal.validators import validate_mobile, validate_uscc
+from portal.validators import mask_resident_id, validate_mobile, validate_resident_id, validate_uscc
 
 __all__ = [
     "ANSWER_FIELDS",
     "Attachment",
     "AttachmentKind",
+    "ContractorType",
     "HighRiskOperation",
     "OwnerType",
     "ReferenceCounter",
@@ -62,6 +63,14 @@ class OwnerType(models.TextChoices):
     GOVERNMENT = "government", _("Government body")
     PUBLIC_INSTITUTION = "public_institution", _("Public institution")
     STATE_OWNED = "state_owned", _("State-owned enterprise")
+
+
+class ContractorType(models.TextChoices):
+    """Who does the work: a company, or a person (施工单位或者个人), such as
+    an air-conditioner installer with no business licence."""
+
+    ORGANISATION = "organisation", _("A company or other organisation")
+    INDIVIDUAL = "individual", _("An individual")
 
 
 class RegistrantRole(models.TextChoices):
@@ -124,8 +133,10 @@ ANSWER_FIELDS = (
     "owner_contact",
     "owner_mobile",
     "owner_uscc",
+    "contractor_type",
     "contractor_name",
     "contractor_uscc",
+    "contractor_id_number",
     "site_manager_name",
     "site_manager_mobile",
     "worker_count",
@@ -171,9 +182,16 @@ class Registration(models.Model):
         _("owner unified social credit code"), max_length=18, blank=True, validators=[validate_uscc]
     )
 
+    contractor_type = models.CharField(
+        _("contractor type"), max_length=20, choices=ContractorType.choices, default=ContractorType.ORGANISATION
+    )
     contractor_name = models.CharField(_("contractor name"), max_length=100)
     contractor_uscc = models.CharField(
-        _("contractor unified social credit code"), max_length=18, validators=[validate_uscc]
+        _("contractor unified social credit code"), max_length=18, blank=True, validators=[validate_uscc]
+    )
+    # Only for an individual contractor; shown masked everywhere (contractor_id_masked).
+    contractor_id_number = models.CharField(
+        _("contractor resident ID number"), max_length=18, blank=True, validators=[validate_resident_id]
     )
     site_manager_name = models.CharField(_("site manager"), max_length=50)
     site_manager_mobile = models.CharField(_("site manager mobile"), max_length=11, validators=[validate_mobile])
@@ -197,11 +215,17 @@ class Registration(models.Model):
     description = models.TextField(_("description of the work"), max_length=1000)
     planned_start = models.DateField(_("planned start"))
     planned_end = models.DateField(_("planned end"))
+    # Asked only of small works: a sporadic operation needs no permit whatever its size.
     investment_yuan = models.DecimalField(
-        _("investment (yuan)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+        _("investment (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     floor_area_m2 = models.DecimalField(
-        _("floor area (m²)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+        _("floor area (m²)"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     high_risk_operations = models.ManyToManyField(HighRiskOperation, blank=True, verbose_name=_("high-risk operations"))
     insured = models.BooleanField(_("work-safety liability insurance bought"), default=False)
@@ -229,7 +253,22 @@ class Registration(models.Model):
             models.CheckConstraint(
                 condition=models.Q(planned_end__gte=models.F("planned_start")),
                 name="registration_end_not_before_start",
-            )
+            ),
+            # A company is named by its credit code, a person by their ID number.
+            models.CheckConstraint(
+                condition=models.Q(contractor_type=ContractorType.ORGANISATION, contractor_uscc__gt="")
+                | models.Q(contractor_type=ContractorType.INDIVIDUAL, contractor_id_number__gt=""),
+                name="registration_contractor_identified",
+                violation_error_message=_(
+                    "Give the contractor's unified social credit code, or for an individual their resident ID number."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind=WorkKind.SMALL_WORK)
+                | models.Q(investment_yuan__isnull=False, floor_area_m2__isnull=False),
+                name="registration_small_work_has_amounts",
+                violation_error_message=_("A small work needs its investment and floor area."),
+            ),
         ]
 
     def __str__(self):
@@ -240,6 +279,10 @@ class Registration(models.Model):
         """Who may look the registration up and gets its messages: whoever
         registered it, and the owner when someone registered on their behalf."""
         return list(dict.fromkeys(mobile for mobile in (self.registrant_mobile, self.owner_mobile) if mobile))
+
+    @property
+    def contractor_id_masked(self):
+        return mask_resident_id(self.contractor_id_number) if self.contractor_id_number else ""
 
     @property
     def owner_is_person(self):

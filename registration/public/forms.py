@@ -24,9 +24,26 @@ from PIL import Image
 
 from portal.forms import error_summary, name_field_errors
 from portal.models import Community, PortalSettings
-from portal.validators import normalise_mobile, normalise_uscc, validate_mobile, validate_uscc
+from portal.validators import (
+    mask_resident_id,
+    normalise_mobile,
+    normalise_resident_id,
+    normalise_uscc,
+    validate_mobile,
+    validate_resident_id,
+    validate_uscc,
+)
 
-from ..models import ANSWER_FIELDS, AttachmentKind, OwnerType, RegistrantRole, Registration, WorkCategory, WorkKind
+from ..models import (
+    ANSWER_FIELDS,
+    AttachmentKind,
+    ContractorType,
+    OwnerType,
+    RegistrantRole,
+    Registration,
+    WorkCategory,
+    WorkKind,
+)
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -40,8 +57,13 @@ ORGANISATIONS = [OwnerType.COMPANY, OwnerType.GOVERNMENT, OwnerType.PUBLIC_INSTI
 # Fields that apply only after a given answer: field -> (controlling field,
 # values for which it applies). They are required then and ignored otherwise,
 # so a stray value typed while JavaScript was off cannot block the form.
+# "kind" is not asked: it follows from the category chosen.
 CONDITIONAL = {
     "owner_uscc": ("owner_type", ORGANISATIONS),
+    "contractor_uscc": ("contractor_type", [ContractorType.ORGANISATION]),
+    "contractor_id_number": ("contractor_type", [ContractorType.INDIVIDUAL]),
+    "investment_yuan": ("kind", [WorkKind.SMALL_WORK]),
+    "floor_area_m2": ("kind", [WorkKind.SMALL_WORK]),
     "property_company_name": ("registrant_role", [RegistrantRole.PROPERTY_COMPANY]),
     "property_company_contact": ("registrant_role", [RegistrantRole.PROPERTY_COMPANY]),
     "property_company_mobile": ("registrant_role", [RegistrantRole.PROPERTY_COMPANY]),
@@ -60,8 +82,16 @@ SECTIONS = [
     ),
     (
         "section-contractor",
-        _("Contractor"),
-        ["contractor_name", "contractor_uscc", "site_manager_name", "site_manager_mobile", "worker_count"],
+        _("Contractor (company or individual)"),
+        [
+            "contractor_type",
+            "contractor_name",
+            "contractor_uscc",
+            "contractor_id_number",
+            "site_manager_name",
+            "site_manager_mobile",
+            "worker_count",
+        ],
     ),
     (
         "section-registrant",
@@ -124,6 +154,21 @@ class USCCField(NormalisedField):
     default_validators = [validate_uscc]
     normalise = staticmethod(normalise_uscc)
     input_attrs = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "maxlength": "20"}
+
+
+class ResidentIDField(NormalisedField):
+    """An 18-character resident ID number (GB 11643). In a correction the form
+    shows only its masked form; sending that mask back keeps the number given
+    before (``known``), so the full number never goes back to the browser."""
+
+    default_validators = [validate_resident_id]
+    normalise = staticmethod(normalise_resident_id)
+    input_attrs = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "maxlength": "20"}
+    known = ""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.known if self.known and value == mask_resident_id(self.known) else value
 
 
 class MultipleFileInput(forms.FileInput):
@@ -251,10 +296,15 @@ class RegistrationForm(forms.ModelForm):
             "property_company_mobile": MobileField,
             "owner_uscc": USCCField,
             "contractor_uscc": USCCField,
+            "contractor_id_number": ResidentIDField,
+        }
+        labels = {
+            "contractor_name": _("Name of the company, or of the individual doing the work"),
         }
         widgets = {
             "special_area": forms.RadioSelect,
             "owner_type": forms.RadioSelect,
+            "contractor_type": forms.RadioSelect,
             "registrant_role": forms.RadioSelect,
             "high_risk_operations": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -277,19 +327,28 @@ class RegistrationForm(forms.ModelForm):
             "owner_uscc": _(
                 "Only for organisations (companies, government bodies, public institutions, state-owned enterprises): the 18 characters on the business licence."
             ),
-            "contractor_uscc": _("The 18 characters on the contractor's business licence."),
+            "contractor_type": _(
+                "An individual (for example an air-conditioner installer without a business licence) gives a resident ID number instead of a credit code."
+            ),
+            "contractor_uscc": _("Only for a company: the 18 characters on the contractor's business licence."),
+            "contractor_id_number": _(
+                "Only for an individual: the 18-character resident ID number. It is only ever shown masked, e.g. 3502**********123X."
+            ),
+            "site_manager_name": _("For an individual, their own name."),
             "site_manager_mobile": _("11 digits; the inspectors call this number."),
             "property_company_name": _("Only when a property management company registers on the owner's behalf."),
             "property_company_contact": _("Only when a property management company registers on the owner's behalf."),
             "property_company_mobile": _("Only when a property management company registers on the owner's behalf."),
             "planned_start": _("Within the next 12 months."),
             "planned_end": _("Not before the planned start."),
-            "investment_yuan": _("The whole contract sum, in yuan."),
+            "investment_yuan": _("Only for small works: the whole contract sum, in yuan."),
+            "floor_area_m2": _("Only for small works."),
             "insurance_policy_number": _("Only if the insurance was bought."),
         }
 
-    def __init__(self, *args, staged=(), existing=(), portal_settings=None, **kwargs):
+    def __init__(self, *args, staged=(), existing=(), portal_settings=None, known_id_number="", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["contractor_id_number"].known = known_id_number
         self.staged = list(staged)
         self.existing = list(existing)
         self.portal_settings = portal_settings or PortalSettings.load()
@@ -299,7 +358,7 @@ class RegistrationForm(forms.ModelForm):
         fields = self.fields
         fields["category"].queryset = WorkCategory.objects.filter(active=True)
         fields["category"].widget.choices = self._grouped(
-            fields["category"].queryset, lambda category: WorkKind(category.kind).label, _("Choose a category")
+            self._shown_categories, lambda category: WorkKind(category.kind).label, _("Choose a category")
         )
         fields["street"].empty_label = _("Choose a street")
         fields["community"].widget.choices = self._grouped(
@@ -311,7 +370,7 @@ class RegistrationForm(forms.ModelForm):
         fields["high_risk_operations"].help_text = _("Tick every one the work involves; leave all empty if none.")
         for name in ("planned_start", "planned_end"):
             fields[name].widget.attrs.update(min=self.today.isoformat(), max=one_year_after(self.today).isoformat())
-        for name in ("owner_type", "registrant_role", "special_area"):
+        for name in ("owner_type", "contractor_type", "registrant_role", "special_area"):
             fields[name].choices = [choice for choice in fields[name].choices if choice[0]]  # no "---------" radio
         if self.staged:
             fields["remove_files"].choices = [
@@ -320,7 +379,12 @@ class RegistrationForm(forms.ModelForm):
         else:
             del fields["remove_files"]
         name_field_errors(self)
-        self.helper = self._helper()
+
+    def _shown_categories(self):
+        """The categories offered, fetched once however often the page needs them."""
+        if not hasattr(self, "_categories"):
+            self._categories = list(self.fields["category"].queryset)
+        return self._categories
 
     @staticmethod
     def _grouped(queryset, group_of, empty_label):
@@ -332,13 +396,15 @@ class RegistrationForm(forms.ModelForm):
         @functools.cache
         def choices():
             groups = {}
-            for obj in queryset:
+            for obj in queryset() if callable(queryset) else queryset:
                 groups.setdefault(str(group_of(obj)), []).append((obj.pk, obj.name))
             return [("", empty_label), *groups.items()]
 
         return choices
 
-    def _helper(self):
+    @functools.cached_property
+    def helper(self):
+        """The layout, built only when the form is shown (the review page only validates)."""
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
@@ -353,7 +419,7 @@ class RegistrationForm(forms.ModelForm):
                 if name not in self.fields:
                     continue
                 if name in CONDITIONAL:
-                    controller, values = CONDITIONAL[name]
+                    controller, values = self._shown_when(name)
                     items.append(
                         Div(
                             name,
@@ -367,6 +433,14 @@ class RegistrationForm(forms.ModelForm):
             sections.append(Fieldset(legend, *items, css_id=anchor, css_class="form-section"))
         helper.layout = Layout(*sections)
         return helper
+
+    def _shown_when(self, name):
+        """The answer on the page that shows a conditional field: for the
+        kind, the categories of that kind (static/js/registration.js)."""
+        controller, values = CONDITIONAL[name]
+        if controller == "kind":
+            return "category", [category.pk for category in self._shown_categories() if category.kind in values]
+        return controller, values
 
     def clean(self):
         data = super().clean()
@@ -394,8 +468,8 @@ class RegistrationForm(forms.ModelForm):
                 continue  # the controlling answer has its own error
             if data[controller] not in values:
                 self.errors.pop(name, None)
-                data[name] = ""
-            elif not data.get(name) and name not in self.errors:
+                data[name] = None if Registration._meta.get_field(name).null else ""
+            elif data.get(name) in (None, "") and name not in self.errors:
                 self.add_error(name, ValidationError(self.fields[name].error_messages["required"], code="required"))
 
     def _clean_dates(self, data):
@@ -472,7 +546,11 @@ class RegistrationForm(forms.ModelForm):
     ANSWER_FIELDS = Meta.fields + ["insured", "commitment"]
 
     def serialise(self):
-        return serialise_answers(self.cleaned_data)
+        answers = serialise_answers(self.cleaned_data)
+        known = self.fields["contractor_id_number"].known
+        if known and answers["contractor_id_number"] == known:
+            answers["contractor_id_number"] = mask_resident_id(known)
+        return answers
 
     def review_sections(self):
         """The answers of a valid form, grouped as on the form, for the review page."""
@@ -483,8 +561,10 @@ class RegistrationForm(forms.ModelForm):
                 if name not in self.ANSWER_FIELDS:
                     continue
                 value = self.cleaned_data.get(name)
-                if name in CONDITIONAL and value == "":
+                if name in CONDITIONAL and value in ("", None):
                     continue  # does not apply to this registration
+                if name == "contractor_id_number":
+                    value = mask_resident_id(value)
                 rows.append((self.fields[name].label, self._display(self.fields[name], value)))
             sections.append({"id": anchor, "legend": legend, "rows": rows})
         return sections
@@ -532,4 +612,6 @@ def answers_from_registration(registration):
     # The registrant accepted the commitment for this work; it stays ticked (and
     # is recorded again on resubmitting), so the first submit of a correction succeeds.
     answers["commitment"] = "on"
+    if registration.contractor_id_number:
+        answers["contractor_id_number"] = registration.contractor_id_masked
     return answers

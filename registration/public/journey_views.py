@@ -60,7 +60,10 @@ class Journey:
         return None
 
     def form(self, data=None, files=None, **kwargs):
-        return RegistrationForm(data, files, staged=self.draft.files, existing=self.existing, **kwargs)
+        known_id_number = self.registration.contractor_id_number if self.registration else ""
+        return RegistrationForm(
+            data, files, staged=self.draft.files, existing=self.existing, known_id_number=known_id_number, **kwargs
+        )
 
     def initial(self):
         if self.draft.exists:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from portal.models import Community, Street
-from registration.models import HighRiskOperation, OwnerType, RegistrantRole, WorkCategory
+from registration.models import ContractorType, HighRiskOperation, OwnerType, RegistrantRole, WorkCategory
 
 
 def registration_data(street_code="350206001", **overrides):
@@ -26,8 +26,10 @@ def registration_data(street_code="350206001", **overrides):
         "owner_contact": "王先生",
         "owner_mobile": "13800000001",
         "owner_uscc": "91110000600037341L",
+        "contractor_type": ContractorType.ORGANISATION,
         "contractor_name": "厦门示例装饰工程有限公司",
         "contractor_uscc": "91110108551385082Q",
+        "contractor_id_number": "",
         "site_manager_name": "李工",
         "site_manager_mobile": "13900000002",
         "worker_count": 6,

@@ -256,6 +256,31 @@ def test_detail_reads_in_chinese_with_beijing_times_and_yes_no(client, people):
     assert "否" in html  # not insured
 
 
+def test_an_individual_contractor_id_is_masked_on_the_detail_and_in_the_ledger(client, people):
+    from registration import services
+    from registration.tests.factories import registration_data
+
+    registration = services.create_registration(
+        registration_data(
+            HULI,
+            contractor_type="individual",
+            contractor_name="张志明",
+            contractor_uscc="",
+            contractor_id_number="35020619850302123X",
+        )
+    )
+    html = text(page(client, people["officer"], reverse("works:inspect", args=[registration.pk])))
+    assert "3502**********123X" in html and "35020619850302123X" not in html
+    assert "个人" in html
+    for export in ("csv", "xlsx"):
+        response = client.get(reverse("works:index") + f"?export={export}")
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        if export == "xlsx":
+            sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+            content = "\n".join(str(cell.value) for row in sheet.iter_rows() for cell in row).encode()
+        assert b"35020619850302123X" not in content and "个人".encode() in content
+
+
 def test_works_list_shows_dates_as_dates(client, people):
     registration = work()
     html = text(page(client, people["officer"], reverse("works:index")))
@@ -329,7 +354,7 @@ def test_paper_form_errors_name_each_field_once(client, people):
     response = client.post(reverse("registration_backoffice:paper"), {})
     html = text(response)
     assert response.status_code == 200 and not Registration.objects.exists()
-    for message in ("请填写详细地址。", "请选择街道。", "请填写施工单位名称。", "请选择类别。"):
+    for message in ("请填写详细地址。", "请选择街道。", "请填写施工单位名称或个人姓名。", "请选择类别。"):
         assert message in html, message
     assert "必需字段" not in html and "这个字段是必填项" not in html
     summary = html.split('id="form-errors"')[1].split("</ul>")[0]

@@ -204,3 +204,60 @@ def test_a_property_company_registers_for_an_owner(demo_site, live_server, phone
     assert_accessible(owner_page)
     owner.close()
     assert sorted(registration.messages.values_list("recipient", flat=True)) == ["13600000004", "13700000003"]
+
+
+def test_an_individual_installer_registers_an_air_conditioner_job(
+    demo_site, live_server, phone_page, assert_accessible
+):
+    """施工单位或者个人: a person with no business licence registers a sporadic
+    operation; no credit code, investment or floor area is asked."""
+    Registration.objects.all().delete()
+    page = phone_page
+    page.goto(live_server.url + "/register/")
+    start = timezone.localdate() + datetime.timedelta(days=2)
+    page.select_option("#id_category", label="空调安装、维护、拆除")
+    for name in ("investment_yuan", "floor_area_m2"):
+        assert page.locator(f"#id_{name}").is_hidden()
+    page.select_option("#id_street", label="湖里街道")
+    page.select_option("#id_community", label="村里社区")
+    page.fill("#id_address", "湖里区示例路8号3栋502室")
+    page.check("#id_owner_type_0")
+    page.fill("#id_owner_name", "林美华")
+    page.fill("#id_owner_contact", "林美华")
+    page.fill("#id_owner_mobile", "13600000011")
+    page.check("#id_contractor_type_1")  # an individual
+    assert page.locator("#id_contractor_uscc").is_hidden()
+    assert page.locator("#id_contractor_id_number").is_visible()
+    page.fill("#id_contractor_name", "张志明")
+    page.fill("#id_contractor_id_number", "350206198503021231")  # last character wrong
+    page.fill("#id_site_manager_name", "张志明")
+    page.fill("#id_site_manager_mobile", "13900000012")
+    page.fill("#id_worker_count", "1")
+    page.check("#id_registrant_role_1")  # the installer registers
+    page.fill("#id_description", "外墙空调外机安装")
+    page.fill("#id_planned_start", start.isoformat())
+    page.fill("#id_planned_end", start.isoformat())
+    page.get_by_label("2米及以上高处作业").check()
+    page.check("#id_insured_1")
+    page.check("#id_commitment")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    continue_to_review(page)
+
+    summary = page.locator("#error-summary")
+    assert summary.locator("a").count() == 1
+    assert "身份证号码" in summary.inner_text()
+    assert page.locator("#id_contractor_id_number").is_visible()
+    assert_accessible(page)
+    page.fill("#id_contractor_id_number", "35020619850302123X")
+    continue_to_review(page)
+
+    page.wait_for_url("**/register/review/")
+    main = page.locator("main").inner_text()
+    assert "3502**********123X" in main and "35020619850302123X" not in main
+    assert "统一社会信用代码" not in main and "投资" not in main
+    assert_accessible(page)
+    page.locator("form[data-submit-once] button[type=submit]").click()
+    page.wait_for_url("**/register/done/**")
+    registration = Registration.objects.get()
+    assert registration.contractor_uscc == "" and registration.contractor_id_number == "35020619850302123X"
+    assert registration.investment_yuan is None and registration.registrant_mobile == "13900000012"

@@ -2,15 +2,17 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
+from crispy_forms.utils import render_crispy_form
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
 from portal.models import Community, PortalSettings, Street
-from registration.models import OwnerType, RegistrantRole, WorkCategory
+from registration.models import ContractorType, OwnerType, RegistrantRole, WorkCategory, WorkKind
 from registration.public.forms import MAX_FILE_BYTES, RegistrationForm, inspect_upload, serialise_answers
 from registration.tests.factories import registration_data
 
@@ -172,6 +174,77 @@ def test_amounts_over_the_threshold_are_refused():
     # at the limit, or over only one of the two limits, it is still a small work
     for investment, area in [("300000", "300"), ("2000000", "120"), ("80000", "1000")]:
         assert RegistrationForm(answers(investment_yuan=investment, floor_area_m2=area)).is_valid()
+
+
+INSTALLER_ID = "35020619850302123X"
+
+
+def sporadic_category():
+    return WorkCategory.objects.filter(kind=WorkKind.SPORADIC).order_by("sort_order").first()
+
+
+def test_an_individual_contractor_gives_a_resident_id_instead_of_a_credit_code():
+    form = RegistrationForm(
+        answers(
+            contractor_type=ContractorType.INDIVIDUAL,
+            contractor_name="张志明",
+            contractor_uscc="91110108551385082Q",  # typed before switching: ignored
+            contractor_id_number=" 35020619850302123x ",
+        )
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["contractor_id_number"] == INSTALLER_ID
+    assert form.cleaned_data["contractor_uscc"] == ""
+    sections = {row[0]: row[1] for section in form.review_sections() for row in section["rows"]}
+    assert sections[form.fields["contractor_id_number"].label] == "3502**********123X"
+    assert form.fields["contractor_uscc"].label not in sections
+
+
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        ("", "required"),
+        ("350206198503021231", "id_checksum"),
+        ("35020619851302123X", "id_birth_date"),
+        ("3502061985030212", "id_format"),
+    ],
+)
+def test_a_bad_resident_id_is_named(value, code):
+    form = RegistrationForm(answers(contractor_type=ContractorType.INDIVIDUAL, contractor_id_number=value))
+    assert error_codes(form, "contractor_id_number") == [code]
+
+
+def test_an_organisation_contractor_needs_its_credit_code_and_no_id():
+    form = RegistrationForm(answers(contractor_uscc="", contractor_id_number=INSTALLER_ID))
+    assert error_codes(form, "contractor_uscc") == ["required"]
+    assert "contractor_id_number" not in form.errors
+    form = RegistrationForm(answers(contractor_id_number=INSTALLER_ID))
+    assert form.is_valid() and form.cleaned_data["contractor_id_number"] == ""
+
+
+def test_a_sporadic_operation_asks_no_investment_or_area():
+    category = sporadic_category()
+    form = RegistrationForm(answers(category=str(category.pk), investment_yuan="", floor_area_m2=""))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["investment_yuan"] is None and form.cleaned_data["floor_area_m2"] is None
+    # amounts left over from a small work are dropped, and never need a permit
+    form = RegistrationForm(answers(category=str(category.pk), investment_yuan="5000000", floor_area_m2="2000"))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["investment_yuan"] is None and not form.needs_permit
+
+
+def test_a_small_work_needs_its_amounts():
+    form = RegistrationForm(answers(investment_yuan="", floor_area_m2=""))
+    assert error_codes(form, "investment_yuan") == ["required"]
+    assert error_codes(form, "floor_area_m2") == ["required"]
+    assert RegistrationForm(answers(investment_yuan="0", floor_area_m2="0")).is_valid()
+
+
+def test_the_amounts_show_for_small_work_categories_only():
+    html = render_crispy_form(RegistrationForm())
+    small = {str(pk) for pk in WorkCategory.objects.filter(kind=WorkKind.SMALL_WORK).values_list("pk", flat=True)}
+    shown_for = re.search(r'data-controller="category" data-values="([^"]*)"', html).group(1).split()
+    assert set(shown_for) == small
 
 
 def test_the_threshold_comes_from_the_settings():

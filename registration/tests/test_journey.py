@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +18,7 @@ from portal.models import Community, Street
 from registration import services
 from registration.models import Attachment, HighRiskOperation, Registration, Status, WorkCategory
 from registration.public.drafts import SESSION_KEY as DRAFTS
+from registration.public.forms import RegistrationForm
 from registration.tests.factories import registration_data
 from registration.tests.test_forms import PDF, answers, image_bytes
 
@@ -268,8 +270,8 @@ def test_query_counts_of_review_and_receipt_do_not_grow(client, django_assert_ma
         high_risk_operations=[str(pk) for pk in HighRiskOperation.objects.values_list("pk", flat=True)],
     )
     # session, settings, the answers checked again (each choice, each
-    # foreign key, the date constraint), then the page chrome
-    with django_assert_max_num_queries(18):
+    # foreign key, the date and contractor constraints), then the page chrome
+    with django_assert_max_num_queries(20):
         assert client.get(REVIEW).status_code == 200
     location = submit(client)["Location"]
     receipt = location.replace("/done/", "/receipt/")
@@ -458,3 +460,69 @@ def test_a_staged_file_ticked_for_removal_on_a_form_with_errors_is_removed(clien
     fill(client, address="", remove_files=[token])
     assert (draft(client) or {}).get("files") == []
     assert private_files() == before
+
+
+# An individual contractor's resident ID number
+
+
+INDIVIDUAL = {"contractor_type": "individual", "contractor_name": "张志明", "contractor_uscc": ""}
+INSTALLER_ID = "35020619850302123X"
+MASKED_ID = "3502**********123X"
+
+
+def test_an_individual_installer_registers_without_a_credit_code(client):
+    sporadic = WorkCategory.objects.filter(kind="sporadic").order_by("sort_order").first()
+    response = fill(
+        client,
+        **INDIVIDUAL,
+        contractor_id_number=INSTALLER_ID,
+        category=str(sporadic.pk),
+        investment_yuan="",
+        floor_area_m2="",
+    )
+    assert response["Location"] == REVIEW, response.context["form"].errors
+    review = client.get(REVIEW).content.decode()
+    assert MASKED_ID in review and INSTALLER_ID not in review
+    assert "投资" not in review.split("<main")[1]  # no amounts for a sporadic operation
+    submit(client)
+    registration = Registration.objects.get()
+    assert registration.contractor_id_number == INSTALLER_ID and registration.contractor_uscc == ""
+    assert registration.investment_yuan is None and registration.floor_area_m2 is None
+    for name in ("receipt", "done"):
+        html = client.get(reverse(f"registration:{name}", args=[registration.reference])).content.decode()
+        assert INSTALLER_ID not in html
+
+
+def test_a_correction_shows_the_id_masked_and_keeps_it(client):
+    registration = returned(client, **INDIVIDUAL, contractor_id_number=INSTALLER_ID)
+    url = reverse("registration:correct", args=[registration.reference])
+    html = client.get(url).content.decode()
+    assert INSTALLER_ID not in html and f'value="{MASKED_ID}"' in html
+    # sent back unchanged (still masked), the number given before is kept
+    response = fill(client, url, **INDIVIDUAL, contractor_id_number=MASKED_ID, address="湖里区示例路99号")
+    review_url = reverse("registration:correct_review", args=[registration.reference])
+    assert response["Location"] == review_url
+    assert INSTALLER_ID not in client.get(review_url).content.decode()
+    assert INSTALLER_ID not in client.get(url).content.decode()  # the draft keeps it masked too
+    submit(client, review_url, key=registration.reference)
+    registration.refresh_from_db()
+    assert registration.status == Status.SUBMITTED and registration.contractor_id_number == INSTALLER_ID
+    # a mask of some other number is not accepted as a number
+    other = returned(Client(), **INDIVIDUAL, contractor_id_number=INSTALLER_ID)
+    form = RegistrationForm(answers(**INDIVIDUAL, contractor_id_number="1101**********002X"))
+    assert form.errors["contractor_id_number"] and other.contractor_id_number == INSTALLER_ID
+
+
+def test_the_database_refuses_a_contractor_without_identification_or_a_small_work_without_amounts():
+    # the services check the constraints with Chinese messages
+    with pytest.raises(ValidationError) as refused:
+        services.create_registration(registration_data(**INDIVIDUAL, contractor_id_number=""))
+    assert "身份证号码" in str(refused.value)
+    with pytest.raises(ValidationError):
+        services.create_registration(registration_data(investment_yuan=None))
+    assert not Registration.objects.exists()
+    # and the database itself, whatever writes to it
+    work = services.create_registration(registration_data())
+    for change in ({"contractor_uscc": ""}, {"floor_area_m2": None}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Registration.objects.filter(pk=work.pk).update(**change)
