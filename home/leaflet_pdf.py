@@ -1,9 +1,9 @@
 """The notice leaflet as a one-page A4 PDF, built with reportlab from the page's blocks.
 
-Kept apart from the view so it can be tested without a request. The text uses
-reportlab's built-in CID font STSong-Light, so no font file has to ship with
-the site; the QR code comes from segno, like every other QR code in the
-project, and is drawn as vector squares so it stays sharp when printed.
+Kept apart from the view so it can be tested without a request. The text is
+set in the Chinese font of pdf_fonts.py, embedded as a subset so the PDF
+renders everywhere; the QR code comes from segno, like every other QR code
+in the project, and is drawn as vector squares so it stays sharp when printed.
 """
 
 from html import escape
@@ -16,8 +16,6 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     BalancedColumns,
     BaseDocTemplate,
@@ -34,8 +32,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+from .pdf_fonts import chinese_font
+
+FONT = chinese_font()
 
 MARGIN = 12 * mm
 COLUMN_GAP = 6 * mm
@@ -78,7 +77,7 @@ class QRCode(Flowable):
 class _RichTextParagraphs(HTMLParser):
     """Plain text of each paragraph and list item of Wagtail rich text.
 
-    STSong-Light has no bold or italic face, so inline formatting is dropped;
+    The font has no bold or italic face, so inline formatting is dropped;
     link targets are dropped too, as they mean nothing on paper.
     """
 
@@ -130,7 +129,13 @@ def _markup(text):
 
 def _styles(size):
     base = ParagraphStyle(
-        "body", fontName=FONT, fontSize=size, leading=size * 1.45, wordWrap="CJK", spaceAfter=size * 0.35
+        "body",
+        fontName=FONT,
+        bulletFontName=FONT,
+        fontSize=size,
+        leading=size * 1.45,
+        wordWrap="CJK",
+        spaceAfter=size * 0.35,
     )
     return {
         "body": base,
@@ -183,7 +188,7 @@ def _bullets(texts, style, numbered):
         items,
         bulletType="1" if numbered else "bullet",
         start=None if numbered else "•",
-        bulletFontName="Helvetica",
+        bulletFontName=FONT,
         bulletFontSize=style.fontSize * 0.85,
         leftIndent=style.fontSize * 1.3,
         bulletDedent=style.fontSize * 1.1,
@@ -238,6 +243,7 @@ def header_flowable(page, registration_url, styles, width):
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),  # the default, Helvetica, would be named but not embedded
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -286,6 +292,7 @@ def render_at_size(page, registration_url, size):
         author="",
         creator="",
         lang="zh-CN",
+        initialFontName=FONT,  # else every page names Helvetica, which is never embedded
         pageTemplates=[
             PageTemplate("first", [frame("header", body_top, top), frame("body", MARGIN, body_top)]),
             PageTemplate("later", [frame("body", MARGIN, top)]),

@@ -317,15 +317,14 @@ FULL_TEXT_TITLE = "厦门市小散工程和零星作业安全生产纳管办法�
 
 
 def full_text_pdf(page):
-    """The page's numbered text as a small A4 PDF (reportlab, built-in Chinese CID font)."""
+    """The page's numbered text as a small A4 PDF (reportlab, with the embedded Chinese font)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    text = ParagraphStyle("text", fontName="STSong-Light", fontSize=10.5, leading=17, wordWrap="CJK")
+    from home.pdf_fonts import chinese_font
+
+    text = ParagraphStyle("text", fontName=chinese_font(), fontSize=10.5, leading=17, wordWrap="CJK")
     heading = ParagraphStyle("heading", parent=text, fontSize=13, leading=22, alignment=1, spaceBefore=8)
     story = [
         Paragraph(escape(page.title), ParagraphStyle("title", parent=heading, fontSize=16, leading=26)),

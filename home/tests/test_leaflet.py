@@ -1,9 +1,8 @@
 """The notice leaflet (纳管须知): page rules, the QR code to the registration
 form, the PDF download, the one-sheet print view and the demo content."""
 
-import base64
+import io
 import re
-import zlib
 from unittest import mock
 
 import pytest
@@ -11,6 +10,7 @@ import segno
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
+from pypdf import PdfReader
 
 from home.demo import leaflet as leaflet_demo
 from home.demo.site import ensure_child
@@ -29,30 +29,24 @@ def pdf_page_count(data):
     return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", data))
 
 
-def _unescape(match):
-    code = match.group(1)
-    if code[:1].isdigit():
-        return bytes([int(code, 8)])
-    return {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(code, code)
-
-
 def pdf_text(data):
-    """The text a reportlab PDF draws with STSong-Light.
+    """The text of a PDF as a reader extracts it, through each font's ToUnicode map."""
+    return "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
 
-    Its content streams are ASCII85 + Flate encoded, and each string shown
-    with Tj is a PDF literal holding UTF-16BE (the UniGB-UCS2-H encoding), so
-    searching the raw bytes for Chinese text would find nothing.
-    """
-    shown = []
-    for stream in re.findall(rb"stream\r?\n(.*?)endstream", data, re.S):
-        try:
-            content = zlib.decompress(base64.a85decode(stream.strip().removesuffix(b"~>")))
-        except ValueError:
-            continue  # not an ASCII85 + Flate content stream
-        for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content, re.S):
-            raw = re.sub(rb"\\([0-7]{1,3}|.)", _unescape, literal, flags=re.S)
-            shown.append(raw.decode("utf-16-be", errors="replace"))
-    return "".join(shown)
+
+def pdf_fonts(data):
+    """Each font used by the PDF: (name, whether its glyphs are embedded)."""
+    fonts = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor else {}
+            embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts.append((str(font["/BaseFont"]), embedded))
+    return fonts
 
 
 def make_body(count):
@@ -204,6 +198,15 @@ def test_pdf_shrinks_the_type_to_stay_on_one_sheet(home_page):
     url = "http://testserver/register/"
     assert render_at_size(page, url, FONT_SIZES[0])[1] > 1  # too long at the normal size...
     assert pdf_page_count(build_leaflet_pdf(page, url)) == 1  # ...so it is set smaller
+
+
+def test_pdf_embeds_its_chinese_font(leaflet):
+    """A reader without the font still shows the text: every font is embedded (a subset)."""
+    pdf = build_leaflet_pdf(leaflet, REGISTER_URL)
+    fonts = pdf_fonts(pdf)
+    assert fonts and all(embedded for _name, embedded in fonts), fonts
+    assert all("WenQuanYiMicroHei" in name for name, _embedded in fonts), fonts
+    assert len(pdf) < 400_000  # a subset of the 5 MB font, not all of it
 
 
 def test_pdf_of_an_empty_leaflet_still_builds(home_page):
