@@ -8,13 +8,44 @@ permissions of other apps (given by another app to the same group) are
 left alone.
 """
 
+import re
+
+from django.contrib.auth.management import create_permissions
+
+MODEL_PERMISSION = re.compile(r"^(?:view|add|change|delete)_(?P<model>\w+)$")
+
+
+def create_model_permissions(apps):
+    """Create the model permissions now: Django creates them only after all
+    migrations have run, and a migration giving them to groups needs them."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+
+def _model_not_there_yet(apps, app_label, codename):
+    """A model permission of a model that a later migration creates: an older
+    migration syncing today's roles skips it (the later one gives it)."""
+    match = MODEL_PERMISSION.match(codename)
+    if not match:
+        return False
+    try:
+        apps.get_model(app_label, match["model"])
+    except LookupError:
+        return True
+    return False
+
 
 def permissions_for(apps, spec):
     """The permissions named by ``"app_label.codename"`` (``codename`` may be
     ``*`` for all of the app's); ``apps`` is a migration's registry or
-    django.apps.apps. A name that matches nothing is an error, not a no-op."""
+    django.apps.apps. A name that matches nothing is an error, not a no-op,
+    unless it belongs to a model this migration state does not have yet."""
     Permission = apps.get_model("auth", "Permission")
     app_label, codename = spec.split(".")
+    if _model_not_there_yet(apps, app_label, codename):
+        return []
     queryset = Permission.objects.filter(content_type__app_label=app_label)
     if codename != "*":
         queryset = queryset.filter(codename=codename)

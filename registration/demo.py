@@ -3,16 +3,19 @@ works in every status across the streets. Idempotent: the logins are only
 created when missing and the works only when no demo work exists yet."""
 
 import datetime
+import io
 from decimal import Decimal
 
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 
 from portal.demo import DEMO_USERS, ensure_user
 from portal.models import Community, StaffProfile, Street
 
-from . import roles, services
+from . import aftercare, roles, services
 from .backoffice import actions as backoffice
 from .models import (
     ContractorType,
@@ -23,6 +26,7 @@ from .models import (
     OwnerType,
     RegistrantRole,
     Registration,
+    Satisfaction,
     Status,
     WorkCategory,
 )
@@ -135,6 +139,22 @@ def _act(work, to_status, reason, officer):
     return services.change_status(work, to_status, by=officer, reason=reason)
 
 
+DEMO_RATINGS = [
+    (Satisfaction.VERY_SATISFIED, ""),
+    (Satisfaction.FAIRLY_SATISFIED, "核销等了一周"),
+    (Satisfaction.SATISFIED, ""),
+]
+
+
+def _finished_site_photo():
+    """A small JPEG standing in for the registrant's photo of the cleared site."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), (180, 190, 200)).save(buffer, "JPEG")
+    photo = ContentFile(buffer.getvalue(), name="完工现场.jpg")
+    photo.content_type = "image/jpeg"
+    return photo
+
+
 def ensure_works(users):
     """Works in every status across the streets; a routine inspection on the
     works under way, and one with an overdue hazard on the stopped ones."""
@@ -156,6 +176,13 @@ def ensure_works(users):
                 result=InspectionResult.NO_HAZARD,
                 notes="现场防护到位，持证上岗",
             )
+            if code == HULI:  # the registrant reports it finished: an officer can confirm it
+                aftercare.request_completion(
+                    work, timezone.localdate(), _finished_site_photo(), "脚手架已拆除，现场已清理"
+                )
+        if status == Status.COMPLETED:
+            level, reason = DEMO_RATINGS[index % len(DEMO_RATINGS)]
+            aftercare.rate_service(work, level, reason)
         if status == Status.STOPPED:
             inspection = Inspection.objects.create(
                 registration=work,

@@ -38,6 +38,9 @@ ROLE_PERMISSIONS = {
         "registration.view_enforcementreferral",
         "registration.add_enforcementreferral",
         "registration.change_enforcementreferral",
+        "registration.view_completionrequest",
+        "registration.change_completionrequest",
+        "registration.view_servicerating",
     ],
     SAFETY_INSPECTOR: [
         ACCESS_ADMIN,
@@ -49,6 +52,7 @@ ROLE_PERMISSIONS = {
         "registration.view_hazard",
         "registration.add_hazard",
         "registration.change_hazard",
+        "registration.view_completionrequest",
     ],
     CONTENT_EDITOR: [ACCESS_ADMIN],
 }
@@ -64,5 +68,5 @@ STREET_SCOPED_ROLES = (STREET_OFFICER, SAFETY_INSPECTOR)
 
 def sync_roles(apps):
     """The back-office groups and their permissions (portal/roles.py); called by
-    the migrations 0004 and 0005 and by the demo loader."""
+    the migrations 0004, 0005 and 0009 and by the demo loader."""
     portal_roles.sync_roles(apps, ROLE_PERMISSIONS, page_permissions=PAGE_PERMISSIONS)

@@ -94,8 +94,10 @@ def _apply(registration, data):
     )
 
 
-def _save_attachments(registration, files):
-    """files: (kind, django File with .name, content_type, size) tuples, already checked."""
+def save_attachments(registration, files):
+    """files: (kind, django File with .name, content_type, size) tuples, already checked.
+    Returns the saved attachments."""
+    saved = []
     for kind, upload in files:
         attachment = Attachment(
             registration=registration,
@@ -106,6 +108,8 @@ def _save_attachments(registration, files):
         )
         attachment.file.save(upload.name, upload, save=False)
         attachment.save()
+        saved.append(attachment)
+    return saved
 
 
 def open_registrations_like(address, owner_mobile, exclude=None):
@@ -155,7 +159,7 @@ def _create(data, files, entered_by, actor_label, draft_id):
         registration.full_clean(exclude=["reference", "verify_token", "registrant_mobile", "draft_id"])
         registration.save()
         registration.high_risk_operations.set(data.get("high_risk_operations") or [])
-        _save_attachments(registration, files)
+        save_attachments(registration, files)
         change = StatusChange.objects.create(
             registration=registration,
             from_status="",
@@ -180,7 +184,7 @@ def resubmit(registration, data, files=()):
         registration.full_clean(exclude=["reference", "verify_token", "registrant_mobile"])
         registration.save()
         registration.high_risk_operations.set(data.get("high_risk_operations") or [])
-        _save_attachments(registration, files)
+        save_attachments(registration, files)
         change_status(registration, S.SUBMITTED, actor_label=PUBLIC_ACTOR, reason=_("Corrected and resubmitted"))
         log_action(registration, "resubmit")
     return registration

@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .backoffice.ratings import RatingViewSet
 from .backoffice.works_views import RegistrationViewSet, WorksSummaryPanel, download_attachment, hazard_photo
 from .models import HighRiskOperation, WorkCategory
 
@@ -40,6 +41,11 @@ register_snippet(RegistrationSetupGroup)
 @hooks.register("register_admin_viewset")
 def register_works_viewset():
     return RegistrationViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_ratings_viewset():
+    return RatingViewSet()
 
 
 @hooks.register("register_admin_urls")

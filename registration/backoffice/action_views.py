@@ -20,7 +20,7 @@ from portal.admin_views import refusal
 from portal.models import Street
 from portal.staff import in_group
 
-from .. import roles, services
+from .. import aftercare, roles, services
 from ..models import EnforcementReferral, Hazard, Registration, Status
 from . import actions as backoffice
 from . import forms
@@ -205,10 +205,42 @@ class WriteOffView(BackofficeFormView):
     success_message = _("%(reference)s written off as completed.")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(open_hazards=backoffice.open_hazards(self.registration), **kwargs)
+        return super().get_context_data(
+            open_hazards=backoffice.open_hazards(self.registration),
+            completion_request=aftercare.pending_request(self.registration),
+            **kwargs,
+        )
 
     def perform(self, form):
         backoffice.write_off(self.registration, self.request.user, form.cleaned_data["override_reason"])
+
+
+class DeclineCompletionView(BackofficeFormView):
+    """The registrant asked for completion write-off, but the work is not
+    finished (or the photo does not show it): say why; they may ask again."""
+
+    form_class = forms.ReasonForm
+    allowed_roles = ON_SITE
+    allowed_statuses = backoffice.ACTIVE
+    page_title = _("Do not confirm completion")
+    submit_button_label = _("Do not confirm")
+    success_message = _("%(reference)s: the request for completion write-off was not confirmed.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.completion_request = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def why_not_now(self):
+        self.completion_request = aftercare.pending_request(self.registration)
+        if self.completion_request is None:
+            return gettext("No request for completion write-off is waiting for this work.")
+        return super().why_not_now()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(completion_request=self.completion_request, **kwargs)
+
+    def perform(self, form):
+        aftercare.decline_request(self.completion_request, self.request.user, form.cleaned_data["reason"])
 
 
 class RectifyView(BackofficeFormView):

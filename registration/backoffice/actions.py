@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import services
+from .. import aftercare, services
 from ..models import EnforcementReferral, Hazard, Inspection, InspectionResult, Registration
 from ..models import Status as S
 
@@ -32,6 +32,7 @@ LOG_ACTIONS = {
     "registration.stop": _("Stop work"),
     "registration.release": _("Release stopped work"),
     "registration.write_off": _("Write off completed work"),
+    "registration.completion_declined": _("Completion write-off not confirmed"),
 }
 
 # Works an inspector can still visit, refer or stop: registered and not yet closed.
@@ -323,6 +324,8 @@ def write_off(registration, by, override_reason=""):
         if still_open:
             Hazard.objects.filter(pk__in=still_open).update(written_off_on=timezone.localdate())
             data.update(override_reason=override_reason, open_hazards=still_open)
+        if aftercare.confirm_pending_request(work, by):
+            data["requested"] = True
         services.log_action(work, "write_off", by, **data)
     registration.status = work.status
     return work

@@ -11,13 +11,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogFormatter
 
-from ..models import HazardCategory, InspectionResult
+from ..models import HazardCategory, InspectionResult, Satisfaction
 
 # Actions on a work that are not back-office decisions (backoffice.LOG_ACTIONS has those).
 JOURNEY_ACTIONS = {
     "registration.submit": _("Registration submitted"),
     "registration.resubmit": _("Corrected and resubmitted"),
     "registration.delete": _("Registration deleted"),
+    "registration.completion_request": _("Completion write-off requested"),
+    "registration.rated": _("Service rated"),
 }
 
 
@@ -76,6 +78,14 @@ def _rectification(data):
     )
 
 
+def _completion_request(data):
+    return data.get("finished_on") and gettext("Finished on %(date)s") % {"date": data["finished_on"]}
+
+
+def _rating(data):
+    return _label(Satisfaction, data.get("level"))
+
+
 def _submission(data):
     return gettext("Entered by staff from a paper form") if data.get("paper") else ""
 
@@ -91,6 +101,9 @@ COMMENTS = {
     "registration.inspect": _inspection,
     "registration.rectify": _rectification,
     "registration.submit": _submission,
+    "registration.completion_request": _completion_request,
+    "registration.completion_declined": _reason,
+    "registration.rated": _rating,
 }
 
 

@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
-from ..models import Status
+from ..models import CompletionRequestStatus, Status
 from . import action_views as views
 from .actions import ACTIVE, LOG_ACTIONS, REVIEWABLE, open_hazards
 from .history import JOURNEY_ACTIONS, register_work_actions
@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/stop/", views.StopView.as_view(), name="stop"),
     path("<int:pk>/release/", views.ReleaseView.as_view(), name="release"),
     path("<int:pk>/write-off/", views.WriteOffView.as_view(), name="write_off"),
+    path("<int:pk>/completion/decline/", views.DeclineCompletionView.as_view(), name="decline_completion"),
 ]
 
 
@@ -81,7 +82,13 @@ def registration_action_buttons(request, registration):
             for referral in registration.referrals.filter(closed_at__isnull=True)
         ]
     if on_site and status in ACTIVE:
-        buttons.append(_button(_("Write off completed work"), "write_off", pk))
+        if registration.completion_requests.filter(status=CompletionRequestStatus.PENDING).exists():
+            buttons += [
+                _button(_("Confirm completion and write off"), "write_off", pk, primary=True),
+                _button(_("Do not confirm completion"), "decline_completion", pk),
+            ]
+        else:
+            buttons.append(_button(_("Write off completed work"), "write_off", pk))
     return buttons
 
 

@@ -70,16 +70,17 @@ def lookup_url():
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("registration:status")
 
 
-def message_body(reference, status, reason=""):
+def message_body(reference, status=None, reason="", *, news=None):
     """The SMS text, always in the site language: the registrant reads it,
     not the officer whose admin language happens to be active. It starts
     with the 【signature】 of the portal settings; a reason's own closing
-    punctuation is dropped so that no sentence ends twice (。。)."""
+    punctuation is dropped so that no sentence ends twice (。。). ``news``
+    replaces the status for news that changes no status (a declined request)."""
     reason = " ".join(reason.split()).rstrip("。.!！;；,，")
     if len(reason) > MAX_REASON_CHARS:
         reason = reason[: MAX_REASON_CHARS - 1] + "…"
     with translation.override(settings.LANGUAGE_CODE):
-        parts = [STATUS_TEMPLATE % {"reference": reference, "status": Status(status).label}]
+        parts = [STATUS_TEMPLATE % {"reference": reference, "status": news or Status(status).label}]
         if reason:
             parts.append(REASON_TEMPLATE % {"reason": reason})
         parts.append(LOOKUP_TEMPLATE % {"url": lookup_url()})
@@ -90,12 +91,16 @@ def message_body(reference, status, reason=""):
 
 
 def queue_status_message(registration, change):
-    """Queue the message about ``change`` to each of the registration's
-    contact mobiles (the registrant, and the owner registered for); call it
-    inside the change's transaction."""
+    """Queue the message about ``change``; call it inside the change's transaction."""
+    return queue_message(registration, message_body(registration.reference, change.to_status, change.reason))
+
+
+def queue_message(registration, body):
+    """Queue ``body`` to each of the registration's contact mobiles (the
+    registrant, and the owner registered for), inside the transaction of
+    what it tells, so that a message is never sent about something undone."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("queue_status_message must run in the status change's transaction")
-    body = message_body(registration.reference, change.to_status, change.reason)
+        raise RuntimeError("queue_message must run in the transaction of what it tells")
     return OutboundMessage.objects.bulk_create(
         OutboundMessage(registration=registration, channel="sms", recipient=mobile, body=body)
         for mobile in registration.contact_mobiles

@@ -27,13 +27,15 @@ def scope_registrations(queryset, user):
 
 
 def scope_inspections(queryset, user):
-    """Inspections, hazards, referrals and attachments: through their work."""
+    """Inspections, hazards, referrals, attachments, completion requests and ratings: through their work."""
     return scope_to_streets(queryset, user, "registration__street_id", EVERY_STREET)
 
 
 scope_hazards = scope_inspections
 scope_referrals = scope_inspections
 scope_attachments = scope_inspections
+scope_completion_requests = scope_inspections
+scope_ratings = scope_inspections
 
 
 def in_user_streets(user, street_id):

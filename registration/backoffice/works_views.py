@@ -11,7 +11,7 @@ the ``register_registration_actions`` hook (see RegistrationInspectView).
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -38,6 +38,8 @@ from portal.models import Community, Street
 from ..models import (
     ANSWER_FIELDS,
     Attachment,
+    CompletionRequest,
+    CompletionRequestStatus,
     Hazard,
     HighRiskOperation,
     Inspection,
@@ -49,7 +51,13 @@ from ..models import (
 )
 from ..services import PUBLIC_ACTOR, log_action
 from .actions import annotate_hazard_counts
-from .permissions import scope_attachments, scope_hazards, scope_registrations, user_streets
+from .permissions import (
+    scope_attachments,
+    scope_completion_requests,
+    scope_hazards,
+    scope_registrations,
+    user_streets,
+)
 from .photos import IMAGE_TYPES, photo_response, wants_thumbnail
 
 ACTIONS_HOOK = "register_registration_actions"
@@ -103,6 +111,9 @@ class RegistrationFilterSet(WagtailFilterSet):
     submitted_at = django_filters.DateFromToRangeFilter(label=_("submitted at"), widget=DateRangePickerWidget)
     planned_start = django_filters.DateFromToRangeFilter(label=_("planned start"), widget=DateRangePickerWidget)
     overdue_hazards = django_filters.ChoiceFilter(label=_("overdue hazards"), choices=YES_NO, method="filter_overdue")
+    completion_requested = django_filters.ChoiceFilter(
+        label=_("completion write-off requested"), choices=YES_NO, method="filter_completion_requested"
+    )
 
     class Meta:
         model = Registration
@@ -112,6 +123,12 @@ class RegistrationFilterSet(WagtailFilterSet):
         if value == "yes":
             return queryset.filter(overdue_hazard_count__gt=0)
         return queryset.filter(overdue_hazard_count=0)
+
+    def filter_completion_requested(self, queryset, name, value):
+        waiting = Exists(
+            CompletionRequest.objects.filter(registration=OuterRef("pk"), status=CompletionRequestStatus.PENDING)
+        )
+        return queryset.filter(waiting if value == "yes" else ~waiting)
 
 
 # --- export ----------------------------------------------------------------
@@ -243,6 +260,7 @@ class RegistrationInspectView(ScopedObjectMixin, generic.InspectView):
             high_risk_operations=list(work.high_risk_operations.all()),
             attachments=list(scope_attachments(Attachment.objects.filter(registration=work), user)),
             status_changes=list(work.status_changes.select_related("changed_by")),
+            completion_requests=list(work.completion_requests.select_related("decided_by")),
             inspections=list(work.inspections.select_related("inspector")),
             hazards=list(work.hazards.select_related("verified_by", "inspection__inspector")),
             referrals=list(work.referrals.all()) if user.has_perm("registration.view_enforcementreferral") else [],
@@ -456,5 +474,8 @@ class WorksSummaryPanel(Component):
             "total": sum(counts.values()),
             "overdue_hazards": hazards.overdue().count(),
             "written_off_open": hazards.filter(written_off_on__isnull=False, rectified_on__isnull=True).count(),
+            "completion_requested": scope_completion_requests(
+                CompletionRequest.objects.filter(status=CompletionRequestStatus.PENDING), self.user
+            ).count(),
             "works_url": reverse("works:index"),
         }

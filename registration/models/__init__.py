@@ -1,4 +1,5 @@
 """Registration models: the works themselves, and the back office's records."""
 
+from .aftercare import *  # noqa: F403
 from .backoffice import *  # noqa: F403
 from .works import *  # noqa: F403

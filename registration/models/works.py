@@ -323,6 +323,7 @@ class StatusChange(models.Model):
 class AttachmentKind(models.TextChoices):
     PHOTO = "photo", _("Site photo")
     CONTRACT = "contract", _("Contract")
+    COMPLETION = "completion", _("Photo of the finished work")
 
 
 def private_storage():

@@ -5,9 +5,12 @@ The rules live in forms.py and services.py; the drafts between form and
 review in drafts.py. These views only wire them to URLs.
 """
 
+import functools
+
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -153,29 +156,43 @@ def _render_form(request, journey, form):
 # kept in a shared or browser cache.
 
 
+def refuse_oversized(max_bytes, explanation):
+    """Refuse a POST larger than ``max_bytes`` from its Content-Length, before
+    Django reads and stores its body. The CSRF check would read it first,
+    hence csrf_exempt outside and csrf_protect on the view itself."""
+
+    def decorator(view):
+        protected = csrf_protect(view)
+
+        @functools.wraps(view)
+        @csrf_exempt
+        def wrapper(request, *args, **kwargs):
+            if request.method == "POST" and _content_length(request) > max_bytes:
+                return _message(
+                    request,
+                    _("The files are too large"),
+                    explanation,
+                    status=413,
+                    link=request.path,
+                    link_text=_("Back to the form"),
+                )
+            return protected(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 @never_cache
-@csrf_exempt
-def form_view(request, reference=None):
-    """The form. A request too large for the file limits is refused from its
-    Content-Length, before Django reads and stores its body (the CSRF check
-    would otherwise read it first, hence csrf_exempt here and csrf_protect on
-    the real view)."""
-    if request.method == "POST" and _content_length(request) > MAX_REQUEST_BYTES:
-        return _message(
-            request,
-            _("The files are too large"),
-            _("At most %(count)d files of 10 MB each can be sent. Go back and choose fewer or smaller files.")
-            % {"count": MAX_FILES},
-            status=413,
-            link=request.path,
-            link_text=_("Back to the form"),
-        )
-    return _form(request, reference)
-
-
-@csrf_protect
+@refuse_oversized(
+    MAX_REQUEST_BYTES,
+    format_lazy(
+        _("At most {count} files of 10 MB each can be sent. Go back and choose fewer or smaller files."),
+        count=MAX_FILES,
+    ),
+)
 @require_http_methods(["GET", "POST"])
-def _form(request, reference):
+def form_view(request, reference=None):
     journey = Journey(request, reference)
     if blocked := journey.blocked():
         return blocked

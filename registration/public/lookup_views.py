@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from portal.models import PortalSettings
 from portal.throttle import Throttle, client_key, too_many_attempts
 
-from .. import services
-from ..models import Registration, Status
+from .. import aftercare, services
+from ..models import CompletionRequestStatus, Registration, ServiceRating, Status
 from . import lookup_codes, scope
 from .lookup_forms import LookupCodeForm, ScopeCheckForm, StatusLookupForm
 from .status_guide import status_context
@@ -190,6 +190,11 @@ def status_detail(request, reference):
     latest = next((change for change in reversed(history) if change.to_status == registration.status), None)
     current_reason = latest.reason if latest and registration.status in services.REASON_REQUIRED else ""
     returned = registration.status == Status.RETURNED
+    # A work under way may be reported finished; a written-off one rated (one query either way).
+    under_way, written_off = registration.status == Status.UNDER_WAY, registration.status == Status.COMPLETED
+    completion = aftercare.latest_request(registration) if under_way else None
+    pending = completion if completion and completion.status == CompletionRequestStatus.PENDING else None
+    rating = ServiceRating.objects.filter(registration=registration).first() if written_off else None
     return _no_index(
         render(
             request,
@@ -200,6 +205,14 @@ def status_detail(request, reference):
                 "current_reason": current_reason,
                 "correct_url": reverse("registration:correct", args=[reference]) if returned else "",
                 "receipt_url": reverse("registration:receipt", args=[reference]),
+                "completion": completion,
+                "completion_url": reverse("registration:completion_request", args=[reference])
+                if under_way and aftercare.may_request_completion(registration, pending)
+                else "",
+                "rating": rating,
+                "rating_url": reverse("registration:rating", args=[reference])
+                if written_off and rating is None
+                else "",
                 **status_context(registration.status),
             },
         )

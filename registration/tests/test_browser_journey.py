@@ -67,12 +67,14 @@ def test_a_contractor_registers_a_work(demo_site, live_server, phone_page, asser
 
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    fill_work(page, contractor_uscc="91110108551385082X")  # one character wrong
+    fill_work(page, contractor_uscc="91110108551385082X")  # mistake 1: one character wrong
+    start = page.locator("#id_planned_start").input_value()
+    page.fill("#id_planned_end", "2026-01-01")  # mistake 2: ends before it starts
     page.check("#id_owner_type_1")  # a company owns it
     assert page.locator("#id_owner_uscc").is_visible()
     page.fill("#id_owner_name", "厦门示例置业有限公司")
     page.fill("#id_owner_contact", "王先生")
-    page.fill("#id_owner_mobile", "13800000001")
+    page.fill("#id_owner_mobile", "1380000000")  # mistake 3: a digit short
     page.fill("#id_owner_uscc", "91110000600037341L")
     page.check("#id_registrant_role_1")  # the contractor registers
     assert page.locator("#id_property_company_name").is_hidden()
@@ -80,24 +82,27 @@ def test_a_contractor_registers_a_work(demo_site, live_server, phone_page, asser
     page.check("#id_commitment")
     continue_to_review(page)
 
-    # The mistake: summary at the top, focused, linking to the field; the field marked.
+    # The mistakes: summary at the top, focused, linking to each field; the fields marked.
     summary = page.locator("#error-summary")
     assert summary.is_visible()
     assert page.evaluate("document.activeElement.id") == "error-summary"
-    assert summary.locator("a[href='#id_contractor_uscc']").count() == 1
-    assert summary.locator("a").count() == 1
+    for name in ("contractor_uscc", "owner_mobile", "planned_end"):
+        assert summary.locator(f"a[href='#id_{name}']").count() == 1, name
+    assert summary.locator("a").count() == 3
     field = page.locator("#id_contractor_uscc")
     assert "is-invalid" in field.get_attribute("class")
     assert "id_contractor_uscc_error" in field.get_attribute("aria-describedby")
     assert page.locator("#id_contractor_uscc_error").is_visible()
     assert page.locator("#id_address").input_value() == "湖里区示例路1号2栋301室"
     assert_accessible(page)
-    summary.locator("a").click()
+    summary.locator("a[href='#id_contractor_uscc']").click()
     assert page.evaluate("document.activeElement.id") == "id_contractor_uscc"
     # The photo chosen before the mistake is still attached: it is not chosen again.
     assert page.locator("[data-files-kept]").is_visible()
     assert page.get_by_text("现场照片.png").first.is_visible()
     field.fill("91110108551385082Q")
+    page.fill("#id_owner_mobile", "138 0000 0001")
+    page.fill("#id_planned_end", (datetime.date.fromisoformat(start) + datetime.timedelta(days=30)).isoformat())
     continue_to_review(page)
 
     # Check the answers, then submit.

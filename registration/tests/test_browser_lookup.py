@@ -9,6 +9,7 @@ from portal.models import PortalSettings
 from registration import services
 from registration.models import Status
 from registration.tests.factories import registration_data
+from registration.tests.test_browser_journey import png
 
 pytestmark = [pytest.mark.browser]
 
@@ -124,6 +125,23 @@ def test_verify_then_look_up_the_status(site, live_server, phone_page, assert_ac
     assert correct.is_visible()
     assert fits_the_phone(page)
     assert_accessible(page)
+
+    # the correction is prefilled, consent included: fixed and resubmitted at the first try
+    correct.click()
+    page.wait_for_url(f"**/register/correct/{registration.reference}/")
+    assert page.locator("#id_address").input_value() == registration.address
+    assert page.locator("#id_commitment").is_checked()
+    page.fill("#id_contractor_uscc", "91350206MA2XN0QW07")
+    page.set_input_files("#id_photos", [png()])
+    assert_accessible(page)
+    page.locator("[data-registration-form] button[type=submit]").click()
+    page.wait_for_url(f"**/register/correct/{registration.reference}/review/")
+    assert page.get_by_text("91350206MA2XN0QW07").is_visible()
+    page.locator("form[data-submit-once] button[type=submit]").click()
+    page.wait_for_url(f"**/register/done/{registration.reference}/")
+    registration.refresh_from_db()
+    assert registration.status == Status.SUBMITTED and registration.contractor_uscc == "91350206MA2XN0QW07"
+    assert registration.attachments.count() == 1
 
     # another browser cannot open the status page
     other = page.context.browser.new_context(viewport={"width": 390, "height": 844})
