@@ -5,11 +5,13 @@ the work off, and the registrant rates the service once (好差评)."""
 import io
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 
-from registration import roles, services
+from registration import aftercare, roles, services
 from registration.models import CompletionRequestStatus, Registration, ServiceRating, Status
 from registration.tests.factories import registration_data
+from registration.tests.test_aftercare import checked_photo
 from registration.tests.test_backoffice_actions import HULI, staff
 from registration.tests.test_browser_backoffice import check_region, detail, follow, log_in, submit
 
@@ -95,3 +97,43 @@ def test_a_finished_work_is_written_off_on_request_and_rated(demo_site, live_ser
     rating = ServiceRating.objects.get(registration=work)
     assert rating.level == 2 and rating.reason == "核销前等了一周"
     assert Registration.objects.get(pk=work.pk).rating == rating
+
+    # The officer reads the ratings of their street, with the reason.
+    officer_context = page.context.browser.new_context(viewport=page.viewport_size, locale="zh-CN")
+    desk = officer_context.new_page()
+    log_in(desk, base, "aftercare_officer")
+    desk.goto(base + "/admin/service_ratings/")
+    row = desk.locator("#ratings-by-street").locator("xpath=..").locator("[data-street]")
+    assert row.count() == 1 and "湖里街道" in row.inner_text()
+    assert desk.get_by_text("核销前等了一周").is_visible()
+    assert_accessible(desk)
+    officer_context.close()
+
+
+def test_an_officer_does_not_confirm_a_request_and_the_registrant_reads_why(
+    demo_site, live_server, phone_page, assert_accessible
+):
+    base, page = live_server.url, phone_page
+    work = services.create_registration(registration_data(HULI, address="湖里区示例路19号"))
+    services.change_status(work, Status.UNDER_WAY, actor_label="湖里街道")
+    aftercare.request_completion(work, timezone.localdate(), checked_photo())
+    inspector = staff("aftercare_inspector", roles.SAFETY_INSPECTOR, HULI)
+    inspector.set_password("bo-pass-123")
+    inspector.save()
+    log_in(page, base, "aftercare_inspector")
+    page.goto(detail(base, work))
+    follow(page, f"/admin/works/{work.pk}/completion/decline/")
+    check_region(page, assert_accessible)
+    submit(page)  # no reason: refused, named
+    assert "请填写原因" in page.locator("main").inner_text()
+    page.fill("#id_reason", "脚手架尚未拆除")
+    submit(page)
+    page.wait_for_url(detail(base, work))
+    assert page.locator("[data-completion-request=declined]").is_visible()
+
+    registrant = page.context.browser.new_context(viewport=page.viewport_size, locale="zh-CN").new_page()
+    look_up(registrant, base, work)
+    assert "脚手架尚未拆除" in registrant.locator("[data-completion=declined]").inner_text()
+    assert registrant.get_by_role("link", name="重新申请完工核销").is_visible()
+    assert_accessible(registrant)
+    registrant.context.close()
