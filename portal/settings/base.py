@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.security.StaffSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -94,12 +95,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_from_url(env_str("CACHE_URL", ""))}
 
+# Staff passwords (portal/security.py): 12 characters or more, three kinds of character.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "portal.security.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "portal.security.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
+# A staff login ends after this long without a request, and this long after logging in.
+STAFF_IDLE_TIMEOUT = int(env_str("STAFF_IDLE_TIMEOUT_MINUTES", "30")) * 60
+STAFF_SESSION_MAX_AGE = int(env_str("STAFF_SESSION_MAX_HOURS", "12")) * 3600
 
 # Chinese first; English is kept as a second catalogue for staff and testing.
 LANGUAGE_CODE = "zh-hans"
