@@ -1,5 +1,5 @@
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -22,3 +22,24 @@ def csrf_failure(request, reason=""):
     from django.template.response import TemplateResponse
 
     return TemplateResponse(request, "403_csrf.html", status=403)
+
+
+# While the database is down, a retry soon is the right advice (and what a proxy expects).
+RETRY_AFTER_SECONDS = 60
+
+
+def server_error(request):
+    """handler500: a database that cannot be reached is an outage, not a bug:
+    503 with Retry-After and a page that needs no database; anything else is
+    the plain 500 page."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.template import loader
+
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
