@@ -6,3 +6,7 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Signal receivers: the audit trail, and the clock of a staff session.
+        from . import audit, security  # noqa: F401

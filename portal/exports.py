@@ -119,6 +119,13 @@ class LocalSpreadsheetExportMixin:
             worksheet.append(self.generate_xlsx_row(worksheet, self.to_row_dict(item), date_format=date_format))
         workbook.save(output)
 
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        """Every export is written to the audit trail: who, what, which filters, how many rows."""
+        from .audit import record_export
+
+        record_export(self.request, self.get_export_sheet_title(), queryset.count())
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
     def write_csv_row(self, writer, row_dict):
         return writer.writerow(
             {

@@ -175,6 +175,43 @@ class StaffProfile(models.Model):
         return self.user.get_full_name() or self.user.get_username()
 
 
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logged out")
+    EXPORT = "export", _("Export")
+    DOWNLOAD = "download", _("Attachment download")
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit trail (portal/audit.py): who did what, when,
+    from where. Written once, never edited; only the district reads it."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("login name"), max_length=150, blank=True, db_index=True)
+    address = models.CharField(_("client address"), max_length=64, blank=True)
+    path = models.CharField(_("address visited"), max_length=300, blank=True)
+    what = models.CharField(_("what"), max_length=300, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.username}"
+
+
 def sms_text(text):
     """A text message as the gateway wants it: 【signature】 first, one full stop at most at the end."""
     signature = PortalSettings.load().sms_signature

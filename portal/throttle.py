@@ -80,6 +80,20 @@ class Throttle:
         return int(self.window_seconds - time.time() % self.window_seconds) + 1
 
 
+def client_address(request):
+    """The client's IP address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies
+    of ours in front, the address the outermost of them saw (see client_key).
+    django-axes counts failed logins by it too."""
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    return address
+
+
 def client_key(request):
     """Who is asking, as a throttle key.
 
@@ -92,13 +106,7 @@ def client_key(request):
     IPv6 clients usually own a whole /64 and could rotate addresses inside
     it, so they are counted per /64.
     """
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
+    address = client_address(request)
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

@@ -1,13 +1,18 @@
+import django_filters
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Community, StaffProfile, Street
+from .display import ValueColumn
+from .exports import LocalSpreadsheetExportMixin
+from .models import AuditAction, AuditEvent, Community, StaffProfile, Street
 
 
 class StreetViewSet(SnippetViewSet):
@@ -104,3 +109,64 @@ WAGTAIL_CATALOGUE_GAPS = [
         1,
     ),
 ]
+
+
+@hooks.register("register_admin_urls")
+def register_two_factor_urls():
+    from .two_factor import urlpatterns
+
+    return urlpatterns
+
+
+class AuditFilterSet(WagtailFilterSet):
+    action = django_filters.ChoiceFilter(label=_("action"), choices=AuditAction.choices)
+    username = django_filters.CharFilter(label=_("login name"), lookup_expr="icontains")
+    at = django_filters.DateFromToRangeFilter(label=_("time"), widget=DateRangePickerWidget)
+
+    class Meta:
+        model = AuditEvent
+        fields = []
+
+
+class AuditIndexView(LocalSpreadsheetExportMixin, IndexView):
+    page_title = _("Audit trail")
+    export_sheet_title = _("Audit trail")
+    list_export = ["at", "get_action_display", "username", "address", "what", "rows", "path"]
+    export_headings = {"get_action_display": _("action")}
+
+
+class AuditViewSet(ModelViewSet):
+    """The audit trail, read only, for the district administrator (portal.view_auditevent)."""
+
+    model = AuditEvent
+    icon = "history"
+    menu_label = _("Audit trail")
+    menu_order = 900
+    add_to_settings_menu = True
+    index_view_class = AuditIndexView
+    filterset_class = AuditFilterSet
+    search_fields = ["username", "what", "address"]
+    search_backend_name = None
+    list_per_page = 100
+    ordering = ["-at", "-pk"]
+    list_display = [
+        ValueColumn("at", label=_("time"), sort_key="at"),
+        ValueColumn("action", label=_("action"), accessor="get_action_display"),
+        ValueColumn("username", label=_("login name")),
+        ValueColumn("address", label=_("client address")),
+        ValueColumn("what", label=_("what")),
+        ValueColumn("rows", label=_("rows")),
+    ]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+        ]
+
+
+@hooks.register("register_admin_viewset")
+def register_audit_viewset():
+    return AuditViewSet("audit")

@@ -25,6 +25,7 @@ ROLE_PERMISSIONS = {
         "portal.add_staffprofile",
         "portal.change_staffprofile",
         "portal.delete_staffprofile",
+        "portal.view_auditevent",
     ],
     STREET_OFFICER: [
         ACCESS_ADMIN,
@@ -68,5 +69,5 @@ STREET_SCOPED_ROLES = (STREET_OFFICER, SAFETY_INSPECTOR)
 
 def sync_roles(apps):
     """The back-office groups and their permissions (portal/roles.py); called by
-    the migrations 0004, 0005 and 0009 and by the demo loader."""
+    the migrations 0004, 0005, 0009 and 0010 and by the demo loader."""
     portal_roles.sync_roles(apps, ROLE_PERMISSIONS, page_permissions=PAGE_PERMISSIONS)

@@ -18,7 +18,10 @@ STORAGES = {
 # In production a web server in front (nginx) normally serves /media/.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trusted only behind our own proxy, which sets it (TRUSTED_PROXY_COUNT).
+if TRUSTED_PROXY_COUNT:  # noqa: F405
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+STAFF_TWO_FACTOR = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -21,5 +21,6 @@ STORAGES = {
     "private": {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None}},  # noqa: F405
 }
 ALLOW_DEMO_CONTENT = True
+STAFF_TWO_FACTOR = False  # the two-factor tests turn it on
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -70,3 +70,9 @@ def error_items(form):
 
     summary = getattr(form, "error_summary", None)
     return summary() if callable(summary) else error_summary(form)
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta as whole minutes (rounded up), e.g. for a lockout's length."""
+    return -(-int(duration.total_seconds()) // 60)

@@ -66,3 +66,58 @@ def test_the_timeouts_come_from_the_settings(staff_client, settings):
     settings.STAFF_IDLE_TIMEOUT = 5 * 60
     age_session(staff_client, login=600, seen=6 * 60)
     assert staff_client.get(reverse("wagtailadmin_home")).status_code == 302
+
+
+# Failed logins (django-axes)
+
+
+LOGIN = "/admin/login/"
+
+
+@pytest.fixture
+def officer(db):
+    return get_user_model().objects.create_user("officer_lock", password="Right-password-2026", is_superuser=True)
+
+
+def attempt(client, password, username="officer_lock", address="10.0.0.1"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_a_locked_account_stays_locked_with_the_right_password(client, officer, settings):
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert attempt(client, "wrong").status_code == 200  # the login form again, with its error
+    locked = attempt(client, "wrong")
+    assert locked.status_code == 429 and "登录已锁定" in locked.content.decode()
+    assert "30 分钟" in locked.content.decode()
+    # the right password, from another computer too, does not get in
+    for address in ("10.0.0.1", "10.0.0.2"):
+        refused = attempt(client, "Right-password-2026", address=address)
+        assert refused.status_code == 429
+        assert "_auth_user_id" not in client.session
+    assert client.get("/admin/")["Location"].startswith(LOGIN)
+    assert AccessFailureLog.objects.filter(username="officer_lock").count() >= settings.AXES_FAILURE_LIMIT
+    assert AccessAttempt.objects.filter(username="officer_lock").exists()
+
+
+def test_one_client_guessing_many_accounts_is_locked(client, officer, settings):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "wrong", username=f"nobody{number}", address="10.0.0.9")
+    assert attempt(client, "Right-password-2026", address="10.0.0.9").status_code == 429
+    # the officer, elsewhere, still logs in
+    assert attempt(client, "Right-password-2026", address="10.0.0.3").status_code == 302
+
+
+def test_a_success_clears_the_failures_and_is_logged(client, officer, settings):
+    from axes.models import AccessLog
+
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        attempt(client, "wrong")
+    assert attempt(client, "Right-password-2026").status_code == 302
+    client.post("/admin/logout/")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        attempt(client, "wrong")
+    assert attempt(client, "Right-password-2026").status_code == 302  # the count started again
+    log = AccessLog.objects.filter(username="officer_lock")
+    assert log.count() == 2 and log.filter(logout_time__isnull=False).count() == 1

@@ -31,9 +31,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from portal.admin_views import ScopedObjectMixin, ScopedViewSetMixin
+from portal.audit import record
 from portal.display import EMPTY, ValueColumn, display_value
 from portal.exports import LocalSpreadsheetExportMixin
-from portal.models import Community, Street
+from portal.models import AuditAction, Community, Street
 
 from ..models import (
     ANSWER_FIELDS,
@@ -425,6 +426,8 @@ def download_attachment(request, pk):
     attachment = get_object_or_404(
         scope_attachments(Attachment.objects.select_related("registration"), request.user), pk=pk
     )
+    if not wants_thumbnail(request):  # a thumbnail on the work's page is not a download
+        record(request, AuditAction.DOWNLOAD, f"{attachment.registration.reference} · {attachment.original_name}")
     if attachment.content_type in IMAGE_TYPES and (wants_thumbnail(request) or request.GET.get("inline")):
         return photo_response(request, attachment.file, attachment.original_name, attachment.content_type)
     return FileResponse(
@@ -443,8 +446,10 @@ def hazard_photo(request, pk, which):
     for those who may see the work's hazards."""
     if not request.user.has_perm("registration.view_hazard") or which not in HAZARD_PHOTOS:
         raise PermissionDenied
-    hazard = get_object_or_404(scope_hazards(Hazard.objects.all(), request.user), pk=pk)
+    hazard = get_object_or_404(scope_hazards(Hazard.objects.select_related("registration"), request.user), pk=pk)
     filename = f"hazard-{hazard.pk}-{which}.jpg"
+    if not wants_thumbnail(request):
+        record(request, AuditAction.DOWNLOAD, f"{hazard.registration.reference} · {filename}")
     return photo_response(request, getattr(hazard, HAZARD_PHOTOS[which]), filename)
 
 

@@ -19,6 +19,7 @@ from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from portal.admin_views import forbidden
+from portal.audit import record_export
 from portal.validators import normalise_mobile
 
 from ..models import Trainee
@@ -110,6 +111,7 @@ class ReportView(WagtailAdminTemplateMixin, View):
             result = self.run(form)
             table = self.table(result)
             if wants_xlsx:
+                record_export(request, self.get_page_title(), len(table.rows))
                 return xlsx_response(table, self.get_page_title(), self.about(form), self.export_filename)
         export_query = data.copy()
         export_query["format"] = "xlsx"
