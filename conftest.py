@@ -81,28 +81,40 @@ def chromium():
 def _new_page(chromium, viewport):
     context = chromium.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
     context.set_default_timeout(15_000)
+    # Anything the Content-Security-Policy blocked fails the test (see _close).
+    context.csp_violations = []
+    context.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and context.csp_violations.append(message.text),
+    )
     return context, context.new_page()
+
+
+def _close(context):
+    violations = context.csp_violations
+    context.close()
+    assert not violations, "blocked by the Content-Security-Policy:\n" + "\n".join(violations[:5])
 
 
 @pytest.fixture
 def phone_page(chromium):
     context, page = _new_page(chromium, PHONE)
     yield page
-    context.close()
+    _close(context)
 
 
 @pytest.fixture
 def tablet_page(chromium):
     context, page = _new_page(chromium, TABLET)
     yield page
-    context.close()
+    _close(context)
 
 
 @pytest.fixture
 def desktop_page(chromium):
     context, page = _new_page(chromium, DESKTOP)
     yield page
-    context.close()
+    _close(context)
 
 
 @pytest.fixture

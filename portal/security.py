@@ -8,6 +8,7 @@ authenticated session is a member of staff's.
 import time
 from urllib.parse import urlencode
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, password_validation
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+ADMIN_PREFIX = "/admin/"
 LOGIN_AT = "portal_login_at"
 SEEN_AT = "portal_seen_at"
 # The last-seen time is written at most this often, not on every request.
@@ -107,3 +109,22 @@ class StaffSessionTimeoutMiddleware:
         if now - seen_at >= SEEN_RESOLUTION:
             session[SEEN_AT] = now
         return ""
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with one policy for the public pages
+    (``CONTENT_SECURITY_POLICY``: scripts only from this site, never inline)
+    and what the Wagtail admin needs on top (``ADMIN_CSP_UPDATE``); and a
+    Permissions-Policy on every response."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and request.path_info.startswith(ADMIN_PREFIX) and settings.ADMIN_CSP_UPDATE:
+            parts.update = {**settings.ADMIN_CSP_UPDATE, **(parts.update or {})}
+        return parts
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+        return response

@@ -2,6 +2,8 @@
 and who may see a registration in the public journey. Views stay thin and
 call these functions; the back office uses the same ones."""
 
+import contextlib
+
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from portal.models import PortalSettings
+from portal.uploads import StorageUnavailable, safe_name
 from portal.validators import normalise_mobile, normalise_resident_id, normalise_uscc
 
 from .backoffice.notifications import queue_status_message
@@ -97,18 +100,29 @@ def _apply(registration, data):
 def save_attachments(registration, files):
     """files: (kind, django File with .name, content_type, size) tuples, already checked.
     Returns the saved attachments."""
-    saved = []
-    for kind, upload in files:
-        attachment = Attachment(
-            registration=registration,
-            kind=kind,
-            original_name=upload.name.rsplit("/", 1)[-1][:200],
-            content_type=upload.content_type,
-            size=upload.size,
-        )
-        attachment.file.save(upload.name, upload, save=False)
-        attachment.save()
-        saved.append(attachment)
+    saved, written = [], []
+    storage = Attachment._meta.get_field("file").storage
+    try:
+        for kind, upload in files:
+            attachment = Attachment(
+                registration=registration,
+                kind=kind,
+                original_name=safe_name(upload.name, upload.content_type),
+                content_type=upload.content_type,
+                size=upload.size,
+            )
+            # The name is known before writing, so a half-written file can be removed.
+            written.append(attachment.file.field.generate_filename(attachment, upload.name))
+            attachment.file.name = storage.save(written[-1], upload)
+            attachment.save()
+            saved.append(attachment)
+    except OSError as error:
+        # Disk full or storage down: the caller's transaction rolls back the
+        # rows, and every file written here goes too.
+        for name in written:
+            with contextlib.suppress(OSError):
+                storage.delete(name)
+        raise StorageUnavailable(str(error)) from error
     return saved
 
 

@@ -461,7 +461,7 @@ def test_phone_journey_home_to_playing_video(
 
     video = page.locator("video")
     video.evaluate("v => { v.muted = true; return v.play(); }")
-    page.wait_for_function("document.querySelector('video').currentTime > 0.5")
+    page.wait_for_function("() => document.querySelector('video').currentTime > 0.5")
     assert video.evaluate("v => !v.paused && v.error === null")
 
     landed = video.evaluate(
@@ -471,7 +471,7 @@ def test_phone_journey_home_to_playing_video(
         })"""
     )
     assert 11.9 <= landed <= 12.5
-    page.wait_for_function("document.querySelector('video').currentTime > 12.2")
+    page.wait_for_function("() => document.querySelector('video').currentTime > 12.2")
 
     cues = video.evaluate(
         """v => new Promise((resolve, reject) => {

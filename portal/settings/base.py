@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from .env import cache_from_url, env_bool, env_list, env_str
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,6 +92,35 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_CLIENT_IP_CALLABLE = "portal.throttle.client_address"
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp, portal/security.py). Every script,
+# style, font and image comes from this site (no CDN); scripts are never inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],  # style attributes only; scripts stay strict
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+# What the Wagtail admin needs on top of it: its pages still carry inline scripts.
+ADMIN_CSP_UPDATE = {"script-src": [UNSAFE_INLINE]}
+# Phones may use the camera (photos) and position (inspections) for this site only.
+PERMISSIONS_POLICY = "camera=(self), geolocation=(self), microphone=(), payment=(), usb=(), interest-cohort=()"
+
+# Retention of personal data (PIPL), in years after a work ended or a trainee
+# left the roster; `manage.py anonymise_expired` runs the tasks daily.
+REGISTRATION_RETENTION_YEARS = int(env_str("REGISTRATION_RETENTION_YEARS", "5"))
+TRAINEE_RETENTION_YEARS = int(env_str("TRAINEE_RETENTION_YEARS", "3"))
+RETENTION_TASKS = ["registration.retention.anonymise_due", "training.retention.anonymise_due"]
 
 # Two-factor login for staff (portal/two_factor.py): on unless turned off;
 # development and test settings turn it off, production always has it.

@@ -76,3 +76,11 @@ def error_items(form):
 def minutes(duration):
     """A timedelta as whole minutes (rounded up), e.g. for a lockout's length."""
     return -(-int(duration.total_seconds()) // 60)
+
+
+@register.simple_tag
+def setting_value(name):
+    """A value of the Django settings that a page states, e.g. a retention period."""
+    from django.conf import settings
+
+    return getattr(settings, name)

@@ -234,6 +234,8 @@ class Registration(models.Model):
     commitment_accepted_at = models.DateTimeField(_("safety commitment accepted at"))
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when the retention period had passed and the personal data were removed (retention.py).
+    anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True, editable=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -254,10 +256,12 @@ class Registration(models.Model):
                 condition=models.Q(planned_end__gte=models.F("planned_start")),
                 name="registration_end_not_before_start",
             ),
-            # A company is named by its credit code, a person by their ID number.
+            # A company is named by its credit code, a person by their ID number
+            # (until the retention period ends and it is removed).
             models.CheckConstraint(
                 condition=models.Q(contractor_type=ContractorType.ORGANISATION, contractor_uscc__gt="")
-                | models.Q(contractor_type=ContractorType.INDIVIDUAL, contractor_id_number__gt=""),
+                | models.Q(contractor_type=ContractorType.INDIVIDUAL, contractor_id_number__gt="")
+                | models.Q(anonymised_at__isnull=False),
                 name="registration_contractor_identified",
                 violation_error_message=_(
                     "Give the contractor's unified social credit code, or for an individual their resident ID number."

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from portal.uploads import STORAGE_MESSAGE, StorageUnavailable
+
 from .. import aftercare, services
 from .aftercare_forms import CompletionRequestForm, RatingForm
 from .forms import MAX_FILE_BYTES
@@ -45,10 +47,19 @@ def completion_request(request, reference):
         request.POST if request.method == "POST" else None, request.FILES or None, registration=registration
     )
     if request.method == "POST" and form.is_valid():
-        # Refused only if another tap or tab got there first: the status page then shows what stands.
-        with contextlib.suppress(aftercare.AftercareRefused):
+        try:
             aftercare.request_completion(
                 registration, form.cleaned_data["finished_on"], form.cleaned_data["photo"], form.cleaned_data["note"]
+            )
+        except aftercare.AftercareRefused:
+            pass  # another tap or tab got there first: the status page shows what stands
+        except StorageUnavailable:
+            form.add_error(None, STORAGE_MESSAGE)
+            return render(
+                request,
+                "registration/completion_request.html",
+                {"registration": registration, "form": form},
+                status=503,
             )
         return _back_to_status(reference)
     return render(request, "registration/completion_request.html", {"registration": registration, "form": form})

@@ -13,6 +13,8 @@ import secrets
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
 
+from portal.uploads import safe_name, save_all_or_nothing
+
 from ..models import AttachmentKind
 
 SESSION_KEY = "registration_drafts"
@@ -44,8 +46,9 @@ class Draft:
         """Keep a valid form's answers; stage its new files, drop the removed ones."""
         self.id = self.id or secrets.token_urlsafe(16)
         kept = form.cleaned_data["kept_files"]
+        new = self._stage_all(form.uploads)
         self._delete([item for item in self.files if item not in kept])
-        self.files = kept + [self._stage(kind, upload) for kind, upload in form.uploads]
+        self.files = kept + new
         self.answers = form.serialise()
         self._store({"id": self.id, "answers": self.answers, "files": self.files})
 
@@ -64,17 +67,26 @@ class Draft:
         if not new and len(kept) == len(self.files):
             return 0
         self.id = self.id or secrets.token_urlsafe(16)
-        self.files = kept + [self._stage(kind, upload) for kind, upload in new]
+        self.files = kept + self._stage_all(new)
         self._store({"id": self.id, "answers": self.answers, "files": self.files})
         return len(new)
 
-    def _stage(self, kind, upload):
-        token = secrets.token_hex(16)
-        name = private_storage().save(f"{STAGING_DIR}/{self.id}/{token}", upload)
+    def _stage_all(self, uploads):
+        """Stage (kind, upload) pairs, all or none: on a failed write nothing
+        of them is left on disk and StorageUnavailable is raised."""
+        tokens = [secrets.token_hex(16) for _ in uploads]
+        names = save_all_or_nothing(
+            private_storage(),
+            [(f"{STAGING_DIR}/{self.id}/{token}", upload) for token, (_kind, upload) in zip(tokens, uploads)],
+        )
+        return [self._staged(token, name, kind, upload) for token, name, (kind, upload) in zip(tokens, names, uploads)]
+
+    @staticmethod
+    def _staged(token, name, kind, upload):
         return {
             "token": token,
             "name": name,
-            "original_name": upload.name[-200:],
+            "original_name": safe_name(upload.name, upload.content_type),
             "kind": kind,
             "content_type": upload.content_type,
             "size": upload.size,

@@ -24,6 +24,7 @@ from PIL import Image
 
 from portal.forms import error_summary, name_field_errors
 from portal.models import Community, PortalSettings
+from portal.uploads import MAX_PIXELS, pdf_is_active, too_many_pixels
 from portal.validators import (
     mask_resident_id,
     normalise_mobile,
@@ -226,12 +227,35 @@ def inspect_upload(upload, allowed_types):
             else _("“%(name)s” is not a JPG, PNG or PDF file.")
         )
         raise ValidationError(message, code="file_type", params=params)
+    if content_type == "application/pdf" and pdf_is_active(upload):
+        raise ValidationError(
+            _(
+                "“%(name)s” contains scripts or actions that run when it is opened, so it cannot be accepted. "
+                "Save it again as a plain PDF, or upload a photo of it."
+            ),
+            code="file_active",
+            params=params,
+        )
     if content_type in PILLOW_FORMATS:
         try:
             with Image.open(upload) as image:
+                if too_many_pixels(image):
+                    raise ValidationError(
+                        _(
+                            "“%(name)s” has too many pixels (%(pixels)s million); a photo can have at most %(limit)s million."
+                        ),
+                        code="file_pixels",
+                        params={
+                            **params,
+                            "pixels": image.width * image.height // 1_000_000,
+                            "limit": MAX_PIXELS // 1_000_000,
+                        },
+                    )
                 image.verify()
                 if image.format != PILLOW_FORMATS[content_type]:
                     raise ValueError(image.format)
+        except ValidationError:
+            raise
         except Exception as error:  # Pillow raises many kinds of errors for a broken file
             raise ValidationError(
                 _("“%(name)s” cannot be opened as an image; it may be damaged."), code="file_damaged", params=params

@@ -16,6 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
+from portal.uploads import STORAGE_MESSAGE, StorageUnavailable
+
 from .. import services
 from ..models import Registration, Status
 from .drafts import Draft, finished_reference, last_finished_reference
@@ -198,10 +200,18 @@ def form_view(request, reference=None):
         return blocked
     if request.method == "POST":
         form = journey.form(request.POST, request.FILES)
-        if form.is_valid():
-            journey.draft.save(form)
-            return redirect(journey.review_url)
-        if kept := journey.draft.keep_files(form):
+        try:
+            if form.is_valid():
+                journey.draft.save(form)
+                return redirect(journey.review_url)
+            kept = journey.draft.keep_files(form)
+        except StorageUnavailable:
+            # The answers stay on the page; no file was kept.
+            form.add_error(None, STORAGE_MESSAGE)
+            response = _render_form(request, journey, form)
+            response.status_code = 503
+            return response
+        if kept:
             # The same answers and errors, with the chosen files now listed as attached.
             data = request.POST.copy()
             data.setlist("remove_files", [])
@@ -233,7 +243,17 @@ def review_view(request, reference=None):
     if request.method == "POST":
         if request.POST.get("draft") != journey.draft.id:
             return redirect(journey.review_url)  # a page older than the answers now in the draft
-        registration = journey.submit(form)
+        try:
+            registration = journey.submit(form)
+        except StorageUnavailable:
+            return _message(
+                request,
+                _("The registration could not be saved"),
+                STORAGE_MESSAGE,
+                status=503,
+                link=journey.review_url,
+                link_text=_("Back to the answers"),
+            )
         services.remember_access(request, registration)
         return redirect("registration:done", registration.reference)
     return render(

@@ -66,6 +66,15 @@ class CodeForm(PhoneFormMixin, forms.Form):
 
 
 class MobileForm(PhoneFormMixin, forms.Form):
+    """The number and the name on the roster: a guesser has numbers, not the names that go with them."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        help_text=_("As on the training roster."),
+        error_messages={"required": _("Enter your name.")},
+    )
     mobile = mobile_field(help_text=_("The number you are registered with as a trainee."))
 
     def clean_mobile(self):

@@ -14,9 +14,11 @@ The rules, decided here and tested in tests/test_checkin.py:
   excused, even absent) it stays exactly as it is and the trainee is told
   what it says. So a second check-in changes nothing and a trainer's mark
   is never overwritten, even by a check-in racing the trainer's save.
-- Only *active* trainees on the roster check in. An inactive entry answers
-  like an unknown number: the person may ask to be added, and the trainer's
-  confirmation makes the entry active again.
+- A check-in needs the mobile number *and* the name on the roster: a
+  guesser has numbers, not names. Only *active* trainees check in. A
+  wrong name, an unknown number and an inactive entry all answer the same
+  (UNKNOWN): the person may ask to be added, and the trainer's confirmation
+  makes an inactive entry active again.
 - A trainee outside the session's audience (another role or street) may
   check in: they were in the room, and the attendance sheet lists everyone
   marked. For the same reason the capacity never refuses a check-in.
@@ -144,9 +146,25 @@ def record_if_absent(session, trainee, status, *, at, by=None):
 # --- checking in ---------------------------------------------------------------
 
 
-def check_in(session_code, mobile, now=None):
-    """Check the owner of ``mobile`` in to the session with ``session_code``
-    at ``now`` (default: the current time) and say what happened."""
+def same_name(typed, on_roster):
+    """Names as people type them: full-width letters, spaces and the middle
+    dot of minority names (·, •) do not matter."""
+
+    def plain(name):
+        return "".join(
+            char for char in unicodedata.normalize("NFKC", name or "") if not char.isspace() and char not in "·•."
+        )
+
+    return bool(plain(typed)) and plain(typed).casefold() == plain(on_roster).casefold()
+
+
+def check_in(session_code, mobile, name, now=None):
+    """Check the trainee with this mobile number *and* this name in to the
+    session with ``session_code`` at ``now`` (default: the current time).
+
+    A guesser has numbers, not the names that go with them: a number that is
+    not on the roster and a number with another name get the same answer
+    (UNKNOWN), so the answer never tells whether a number is on the roster."""
     now = now or timezone.now()
     session = find_session(session_code)
     if session is None:
@@ -159,7 +177,7 @@ def check_in(session_code, mobile, now=None):
     except ValidationError:
         return CheckinResult(Outcome.INVALID_MOBILE, session)
     trainee = Trainee.objects.filter(mobile=mobile, active=True).first()
-    if trainee is None:
+    if trainee is None or not same_name(name, trainee.name):
         return CheckinResult(Outcome.UNKNOWN, session, mobile=mobile)
     status = status_at(session, now)
     record, created = record_if_absent(session, trainee, status, at=now)
@@ -171,18 +189,15 @@ def check_in(session_code, mobile, now=None):
 # --- unknown numbers: the request to be added ------------------------------------
 
 
-def _active_trainee_has(mobile):
-    return Trainee.objects.filter(mobile=mobile, active=True).exists()
-
-
 def request_to_join(session, name, mobile, role, street, community=None, organisation="", now=None):
     """Ask, during the session's check-in window, to be added to the roster
     and checked in. Returns ``(request, created)``: a second request for the
     same session and number while one is pending returns that one.
 
     The details are checked with the roster's rules (validation.py), except
-    that an *inactive* trainee's number is accepted: confirming reactivates
-    them. An active trainee's number is refused: they can simply check in.
+    that a number already on the roster is accepted, active or not: refusing
+    it would tell a guesser the number is there. The trainer sees the
+    roster's entry when confirming (confirming reactivates an inactive one).
     """
     now = now or timezone.now()
     if refusal := window_refusal(session, now):
@@ -196,7 +211,7 @@ def request_to_join(session, name, mobile, role, street, community=None, organis
             "community": community,
             "organisation": organisation,
         },
-        mobile_taken=_active_trainee_has,
+        mobile_taken=lambda mobile: False,
     )
     if errors:
         raise RequestRefused(errors)

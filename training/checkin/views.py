@@ -4,8 +4,9 @@ an unknown number may ask to be added. The rules are in services.py; these
 views only wire them to templates and count attempts against guessing.
 
 Privacy: a page shows only the session (title, time, venue) and, after a
-check-in, the masked name and the status of the number typed. Nobody else's
-data is shown, and an unknown number learns nothing but "not on the roster".
+check-in, the masked name and the status of the person who typed their
+name and number. Nobody else's data is shown; a number that is not on the
+roster and one typed with another name get the same answer.
 """
 
 from functools import wraps
@@ -99,10 +100,10 @@ def checkin_session(request, code):
     now = timezone.now()
     form = MobileForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        result = checkin.check_in(canonical, form.cleaned_data["mobile"], now)
+        result = checkin.check_in(canonical, form.cleaned_data["mobile"], form.cleaned_data["name"], now)
         if result.outcome == Outcome.WRONG_CODE:
             return _not_found(request, code)
-        return _result(request, result, now)
+        return _result(request, result, now, typed_name=form.cleaned_data["name"])
     session = checkin.find_session(canonical)
     if session is None:
         return _not_found(request, code)
@@ -119,14 +120,14 @@ def checkin_session(request, code):
     )
 
 
-def _result(request, result, now, join_form=None, status=200):
+def _result(request, result, now, join_form=None, status=200, typed_name=""):
     session, record = result.session, result.record
     if result.outcome in (Outcome.NOT_OPEN, Outcome.CLOSED, Outcome.CANCELLED):
         refusal = checkin.refusal_message(session, result.outcome)
     else:
         refusal = ""
     if result.outcome == Outcome.UNKNOWN and join_form is None:
-        join_form = JoinRequestForm(initial={"mobile": result.mobile}, auto_id="id_join_%s")
+        join_form = JoinRequestForm(initial={"mobile": result.mobile, "name": typed_name}, auto_id="id_join_%s")
     return _page(
         request,
         "training/checkin/result.html",

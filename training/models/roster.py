@@ -50,6 +50,8 @@ class Trainee(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Set when the retention period had passed and the personal data were removed (retention.py).
+    anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True, editable=False)
 
     panels = [
         FieldPanel("name"),

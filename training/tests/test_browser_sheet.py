@@ -32,7 +32,7 @@ def accessible(page, assert_accessible):
     """axe-core once Wagtail's messages have faded in: half-way through
     their transition their text has too little contrast."""
     page.wait_for_function(
-        "[...document.querySelectorAll('.messages > ul')].every(ul => !ul.children.length"
+        "() => [...document.querySelectorAll('.messages > ul')].every(ul => !ul.children.length"
         " || getComputedStyle(ul).opacity === '1')"
     )
     assert_accessible(page)

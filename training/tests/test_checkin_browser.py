@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from training import demo_calendar, roles
+from training.checkin.services import normalise_typed_mobile
 from training.models import Attendance, AttendanceStatus, CheckinRequest, Trainee
 
 from .checkin_support import timed_session
@@ -55,6 +56,8 @@ def check_in(page, base, session, mobile, assert_accessible):
     assert page.get_by_role("heading", level=1).is_visible()
     assert fits_the_phone(page)
     assert_accessible(page)
+    trainee = Trainee.objects.filter(mobile=normalise_typed_mobile(mobile)).first()
+    page.locator("#id_name").fill(trainee.name if trainee else "陌生人")
     page.locator("#id_mobile").fill(mobile)
     submit(page, "form.checkin-form button[type=submit]")
     result = page.locator("[data-outcome]")
@@ -133,7 +136,7 @@ def test_trainees_check_in_by_phone_and_a_trainer_confirms_a_newcomer(
     assert trainer.locator(f'tr[data-request="{join.pk}"]').count() == 0
     assert "郑新人" in trainer.locator(".messages").inner_text()
     # Wagtail fades the message in; axe would measure the contrast of a half-transparent text
-    trainer.wait_for_function("getComputedStyle(document.querySelector('.messages > ul')).opacity === '1'")
+    trainer.wait_for_function("() => getComputedStyle(document.querySelector('.messages > ul')).opacity === '1'")
     assert_accessible(trainer)
 
     newcomer = Trainee.objects.get(mobile="13705928888")

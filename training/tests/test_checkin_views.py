@@ -2,6 +2,8 @@
 code opens, each outcome, the request of an unknown number, bad input,
 privacy, CSRF and the throttling against guessing."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -10,6 +12,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from training.checkin import views
+from training.checkin.services import normalise_typed_mobile
 from training.models import Attendance, AttendanceStatus, CheckinRequest, SessionStatus, Trainee
 
 from .checkin_support import join_post, timed_session
@@ -41,8 +44,13 @@ def request_url(session):
     return reverse("training_public:checkin_request", args=[session.checkin_code])
 
 
-def check_in(client, session_or_code, mobile, ip=IP):
-    return client.post(page_url(session_or_code), {"mobile": mobile}, REMOTE_ADDR=ip)
+def check_in(client, session_or_code, mobile, ip=IP, name=None):
+    """Post the form as the person with this number would: with their own name
+    (a stranger's name for a number that is not on the roster)."""
+    if name is None:
+        trainee = Trainee.objects.filter(mobile=normalise_typed_mobile(mobile)).first()
+        name = trainee.name if trainee else "陌生人"
+    return client.post(page_url(session_or_code), {"mobile": mobile, "name": name}, REMOTE_ADDR=ip)
 
 
 def outcome(response):
@@ -165,9 +173,9 @@ def test_a_bad_number_is_explained_on_the_form(client, open_session):
 def test_an_inactive_trainee_sees_the_request_form(client, open_session, roster):
     trainee = roster["huli"][0]
     Trainee.objects.filter(pk=trainee.pk).update(active=False)
-    response = check_in(client, open_session, trainee.mobile)
+    response = check_in(client, open_session, trainee.mobile, name="别人")
     assert outcome(response) == "unknown"
-    assert trainee.name not in text(response)
+    assert trainee.name not in text(response)  # the page shows only what was typed
     assert not Attendance.objects.exists()
 
 
@@ -227,8 +235,9 @@ def test_posts_need_the_csrf_token(open_session, roster):
 
 
 def test_check_in_queries_are_few(client, open_session, roster, django_assert_max_num_queries):
+    person = roster["huli"][0]
     with django_assert_max_num_queries(12) as queries:  # the site's header and footer included
-        assert outcome(check_in(client, open_session, roster["huli"][0].mobile)) == "present"
+        assert outcome(check_in(client, open_session, person.mobile, name=person.name)) == "present"
     training = [query["sql"] for query in queries.captured_queries if '"training_' in query["sql"]]
     assert len(training) == 4  # the session, the trainee, the record looked for, then inserted
 
@@ -271,3 +280,18 @@ def test_looking_at_a_code_counts_but_the_blank_form_does_not(client, open_sessi
     for _attempt in range(5):
         assert client.get(page_url(open_session), REMOTE_ADDR=IP).status_code == 200
     assert client.get(page_url(open_session), REMOTE_ADDR=IP).status_code == 429
+
+
+def test_a_wrong_name_reads_exactly_like_a_number_not_on_the_roster(client, open_session, roster):
+    person = roster["huli"][0]
+    wrong_name = check_in(client, open_session, person.mobile, name="王五")
+    stranger = check_in(client, open_session, "13705929999", name="王五")
+
+    def shown(response):
+        html = text(response).replace(person.mobile, "").replace("13705929999", "")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    assert outcome(wrong_name) == outcome(stranger) == "unknown"
+    assert wrong_name.status_code == stranger.status_code
+    assert shown(wrong_name) == shown(stranger)
+    assert not Attendance.objects.exists()

@@ -1,0 +1,174 @@
+"""Backups: the database (as Django fixtures, so a SQLite backup restores
+into PostgreSQL and back) and both media roots in one .tar.gz, with a
+manifest of row counts, migrations and a SHA-256 for every member.
+
+``manage.py backup`` writes one; ``manage.py restore`` checks every checksum
+before it touches anything, then empties the database, loads the rows and
+puts the files back. See the README ("Backups") for cron.
+"""
+
+import datetime
+import hashlib
+import io
+import json
+import shutil
+import tarfile
+import tempfile
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.migrations.recorder import MigrationRecorder
+
+FORMAT = 1
+DATA = "data.json"
+MANIFEST = "manifest.json"
+ROOTS = {"media": "MEDIA_ROOT", "private": "PRIVATE_MEDIA_ROOT"}
+# Rebuilt by migrate / post_migrate / update_index, or not worth keeping.
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "wagtailsearch.indexentry",
+    "wagtailcore.referenceindex",
+]
+
+
+class BackupError(Exception):
+    pass
+
+
+def _sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _roots():
+    return {prefix: Path(getattr(settings, name)) for prefix, name in ROOTS.items()}
+
+
+def _dump():
+    out = io.StringIO()
+    call_command(
+        "dumpdata",
+        exclude=EXCLUDED,
+        natural_foreign=True,
+        natural_primary=False,
+        indent=None,
+        stdout=out,
+    )
+    return out.getvalue().encode("utf-8")
+
+
+def row_counts():
+    excluded_apps = {label for label in EXCLUDED if "." not in label}
+    excluded_models = {label.lower() for label in EXCLUDED if "." in label}
+    counts = {}
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if model._meta.app_label in excluded_apps or label in excluded_models or not model._meta.managed:
+            continue
+        if model._meta.proxy:
+            continue
+        counts[label] = model._default_manager.count()
+    return counts
+
+
+def _migrations():
+    return sorted(f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations())
+
+
+def create(output_dir):
+    """Write a backup archive into ``output_dir``; returns its path."""
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = output_dir / f"huli-backup-{stamp}.tar.gz"
+    with transaction.atomic():  # one consistent read on PostgreSQL (repeatable within the dump)
+        data = _dump()
+        counts = row_counts()
+    files = {}
+    partial = target.with_suffix(".part")
+    with tarfile.open(partial, "w:gz") as archive:
+        _add_bytes(archive, DATA, data)
+        for prefix, root in _roots().items():
+            if not root.exists():
+                continue
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                member = f"{prefix}/{path.relative_to(root).as_posix()}"
+                files[member] = {"sha256": _file_sha256(path), "size": path.stat().st_size}
+                archive.add(path, arcname=member)
+        manifest = {
+            "format": FORMAT,
+            "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
+            "database_vendor": connection.vendor,
+            "migrations": _migrations(),
+            "rows": counts,
+            "data_sha256": _sha256(data),
+            "files": files,
+        }
+        _add_bytes(archive, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+    partial.rename(target)  # a backup that exists is complete
+    return target
+
+
+def _add_bytes(archive, name, data):
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = int(datetime.datetime.now().timestamp())
+    archive.addfile(info, io.BytesIO(data))
+
+
+def verify(archive_path, workdir):
+    """Unpack into ``workdir`` and check the manifest; returns it. Raises BackupError."""
+    with tarfile.open(archive_path, "r:gz") as archive:
+        archive.extractall(workdir, filter="data")
+    workdir = Path(workdir)
+    try:
+        manifest = json.loads((workdir / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise BackupError(f"no readable manifest: {error}") from error
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"unknown backup format {manifest.get('format')}")
+    if _sha256((workdir / DATA).read_bytes()) != manifest["data_sha256"]:
+        raise BackupError("the database dump does not match its checksum")
+    for member, facts in manifest["files"].items():
+        path = workdir / member
+        if not path.is_file() or _file_sha256(path) != facts["sha256"]:
+            raise BackupError(f"{member} is missing or does not match its checksum")
+    missing = set(manifest["migrations"]) - set(_migrations())
+    if missing:
+        raise BackupError(f"run migrate first: this database lacks {len(missing)} migration(s), e.g. {min(missing)}")
+    return manifest
+
+
+def restore(archive_path):
+    """Replace the database's rows and both media roots with the archive's.
+    The rows change in one transaction, checked against the manifest's counts
+    before it commits; the files are replaced only after that. Returns the manifest."""
+    with tempfile.TemporaryDirectory(prefix="huli-restore-") as workdir:
+        manifest = verify(archive_path, workdir)
+        with transaction.atomic():
+            call_command("flush", interactive=False, verbosity=0)  # post_migrate recreates types and permissions
+            call_command("loaddata", str(Path(workdir) / DATA), verbosity=0)
+            counts = row_counts()
+            wrong = {label: (n, counts.get(label)) for label, n in manifest["rows"].items() if counts.get(label) != n}
+            if wrong:
+                raise BackupError(f"restored row counts differ: {wrong}")
+        for prefix, root in _roots().items():
+            if root.exists():
+                shutil.rmtree(root)
+            root.mkdir(parents=True, exist_ok=True)
+            source = Path(workdir) / prefix
+            if source.exists():
+                shutil.copytree(source, root, dirs_exist_ok=True)
+    return manifest
