@@ -43,3 +43,12 @@ def test_exactly_the_trainees_due_are_anonymised_and_person_times_stay(people):
         kept.refresh_from_db()
         assert kept.anonymised_at is None and kept.name in ("王新近", "陈在职")
     assert retention.anonymise_due() == 0
+
+
+def test_the_check_in_page_states_the_period(client, people, settings):
+    from .checkin_support import timed_session
+
+    settings.TRAINEE_RETENTION_YEARS = 2
+    session = timed_session([people["trainer_a"]], 10)
+    html = client.get(f"/training/checkin/{session.checkin_code}/").content.decode()
+    assert "data-privacy-notice" in html and "2 年" in html
