@@ -84,3 +84,22 @@ def refusal(request, title, message, status=403, back_url=None, back_label=""):
 def forbidden(request, message):
     """403: the user's role does not allow this; ``message`` says who may."""
     return refusal(request, gettext("Not allowed"), message, 403)
+
+
+class ListOnlyViewSetMixin:
+    """For a ModelViewSet of records nobody edits in the admin (ratings, the
+    audit trail): only the list, its filters and its export."""
+
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(**kwargs) | {"add_url_name": None, "edit_url_name": None}
+
+    def get_urlpatterns(self):
+        from django.urls import path
+
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+        ]

@@ -1,5 +1,4 @@
 import django_filters
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from wagtail import hooks
@@ -10,6 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_views import ListOnlyViewSetMixin
 from .display import ValueColumn
 from .exports import LocalSpreadsheetExportMixin
 from .models import AuditAction, AuditEvent, Community, StaffProfile, Street
@@ -135,7 +135,7 @@ class AuditIndexView(LocalSpreadsheetExportMixin, IndexView):
     export_headings = {"get_action_display": _("action")}
 
 
-class AuditViewSet(ModelViewSet):
+class AuditViewSet(ListOnlyViewSetMixin, ModelViewSet):
     """The audit trail, read only, for the district administrator (portal.view_auditevent)."""
 
     model = AuditEvent
@@ -157,14 +157,6 @@ class AuditViewSet(ModelViewSet):
         ValueColumn("what", label=_("what")),
         ValueColumn("rows", label=_("rows")),
     ]
-    copy_view_enabled = False
-    inspect_view_enabled = False
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-        ]
 
 
 @hooks.register("register_admin_viewset")

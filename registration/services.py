@@ -2,8 +2,6 @@
 and who may see a registration in the public journey. Views stay thin and
 call these functions; the back office uses the same ones."""
 
-import contextlib
-
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -11,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from portal.models import PortalSettings
-from portal.uploads import StorageUnavailable, safe_name
+from portal.uploads import safe_name, save_all_or_nothing
 from portal.validators import normalise_mobile, normalise_resident_id, normalise_uscc
 
 from .backoffice.notifications import queue_status_message
@@ -99,31 +97,31 @@ def _apply(registration, data):
 
 def save_attachments(registration, files):
     """files: (kind, django File with .name, content_type, size) tuples, already checked.
-    Returns the saved attachments."""
-    saved, written = [], []
+    Returns the saved attachments. A failed write (disk full) removes every
+    file written here and raises StorageUnavailable; the caller's transaction
+    then rolls back the rows."""
     storage = Attachment._meta.get_field("file").storage
-    try:
-        for kind, upload in files:
-            attachment = Attachment(
-                registration=registration,
-                kind=kind,
-                original_name=safe_name(upload.name, upload.content_type),
-                content_type=upload.content_type,
-                size=upload.size,
-            )
-            # The name is known before writing, so a half-written file can be removed.
-            written.append(attachment.file.field.generate_filename(attachment, upload.name))
-            attachment.file.name = storage.save(written[-1], upload)
-            attachment.save()
-            saved.append(attachment)
-    except OSError as error:
-        # Disk full or storage down: the caller's transaction rolls back the
-        # rows, and every file written here goes too.
-        for name in written:
-            with contextlib.suppress(OSError):
-                storage.delete(name)
-        raise StorageUnavailable(str(error)) from error
-    return saved
+    attachments = [
+        Attachment(
+            registration=registration,
+            kind=kind,
+            original_name=safe_name(upload.name, upload.content_type),
+            content_type=upload.content_type,
+            size=upload.size,
+        )
+        for kind, upload in files
+    ]
+    names = save_all_or_nothing(
+        storage,
+        [
+            (attachment.file.field.generate_filename(attachment, upload.name), upload)
+            for attachment, (_kind, upload) in zip(attachments, files)
+        ],
+    )
+    for attachment, name in zip(attachments, names):
+        attachment.file.name = name
+        attachment.save()
+    return attachments
 
 
 def open_registrations_like(address, owner_mobile, exclude=None):

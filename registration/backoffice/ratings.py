@@ -3,14 +3,14 @@ street and level over a chosen period, with each rating and its reason
 below, for the user's own streets only."""
 
 import django_filters
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from portal.admin_views import ScopedViewSetMixin
+from portal.admin_views import ListOnlyViewSetMixin, ScopedViewSetMixin
 from portal.display import ValueColumn
 from portal.exports import LocalSpreadsheetExportMixin
 from portal.models import Street
@@ -58,7 +58,7 @@ class RatingIndexView(LocalSpreadsheetExportMixin, generic.IndexView):
         return context
 
 
-class RatingViewSet(ScopedViewSetMixin, ModelViewSet):
+class RatingViewSet(ListOnlyViewSetMixin, ScopedViewSetMixin, ModelViewSet):
     """Read only: a rating is the registrant's, never edited by staff."""
 
     scope = staticmethod(scope_ratings)
@@ -70,8 +70,6 @@ class RatingViewSet(ScopedViewSetMixin, ModelViewSet):
     add_to_admin_menu = True
     index_view_class = RatingIndexView
     filterset_class = RatingFilterSet
-    copy_view_enabled = False
-    inspect_view_enabled = False
     list_per_page = 50
     ordering = ["-rated_at", "-pk"]
     list_display = [
@@ -87,12 +85,3 @@ class RatingViewSet(ScopedViewSetMixin, ModelViewSet):
         ValueColumn("rated_at", label=_("rated at"), sort_key="rated_at"),
     ]
     export_filename = "service-ratings"
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(**kwargs) | {"add_url_name": None, "edit_url_name": None}
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-        ]
