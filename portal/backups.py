@@ -18,22 +18,35 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 FORMAT = 1
+TYPES = "types.json"  # content types and permissions, loaded first
 DATA = "data.json"
 MANIFEST = "manifest.json"
 ROOTS = {"media": "MEDIA_ROOT", "private": "PRIVATE_MEDIA_ROOT"}
-# Rebuilt by migrate / post_migrate / update_index, or not worth keeping.
+# Rebuilt by update_index / rebuild_references_index, or not worth keeping.
+# Content types and permissions are kept with their ids, so every row comes
+# back exactly as it was (no natural keys: log entries of deleted pages
+# point at pages that no longer exist).
 EXCLUDED = [
-    "contenttypes",
-    "auth.permission",
     "sessions",
     "wagtailsearch.indexentry",
+    "wagtailsearch.sqliteftsindexentry",  # exists on SQLite only
     "wagtailcore.referenceindex",
 ]
+
+
+def _excluded():
+    """EXCLUDED, without the models this database does not have (dumpdata refuses unknown ones)."""
+    present = {model._meta.label_lower for model in apps.get_models()} | {
+        config.label for config in apps.get_app_configs()
+    }
+    return [label for label in EXCLUDED if label in present]
 
 
 class BackupError(Exception):
@@ -56,16 +69,12 @@ def _roots():
     return {prefix: Path(getattr(settings, name)) for prefix, name in ROOTS.items()}
 
 
-def _dump():
+TYPE_MODELS = ["contenttypes", "auth.permission"]
+
+
+def _dump(*labels, exclude=()):
     out = io.StringIO()
-    call_command(
-        "dumpdata",
-        exclude=EXCLUDED,
-        natural_foreign=True,
-        natural_primary=False,
-        indent=None,
-        stdout=out,
-    )
+    call_command("dumpdata", *labels, exclude=[*_excluded(), *exclude], indent=None, stdout=out)
     return out.getvalue().encode("utf-8")
 
 
@@ -93,12 +102,14 @@ def create(output_dir):
     output_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = output_dir / f"huli-backup-{stamp}.tar.gz"
-    with transaction.atomic():  # one consistent read on PostgreSQL (repeatable within the dump)
-        data = _dump()
+    with transaction.atomic():
+        types = _dump(*TYPE_MODELS)
+        data = _dump(exclude=TYPE_MODELS)
         counts = row_counts()
     files = {}
     partial = target.with_suffix(".part")
     with tarfile.open(partial, "w:gz") as archive:
+        _add_bytes(archive, TYPES, types)
         _add_bytes(archive, DATA, data)
         for prefix, root in _roots().items():
             if not root.exists():
@@ -113,6 +124,7 @@ def create(output_dir):
             "database_vendor": connection.vendor,
             "migrations": _migrations(),
             "rows": counts,
+            "types_sha256": _sha256(types),
             "data_sha256": _sha256(data),
             "files": files,
         }
@@ -139,8 +151,9 @@ def verify(archive_path, workdir):
         raise BackupError(f"no readable manifest: {error}") from error
     if manifest.get("format") != FORMAT:
         raise BackupError(f"unknown backup format {manifest.get('format')}")
-    if _sha256((workdir / DATA).read_bytes()) != manifest["data_sha256"]:
-        raise BackupError("the database dump does not match its checksum")
+    for name, key in ((TYPES, "types_sha256"), (DATA, "data_sha256")):
+        if not (workdir / name).is_file() or _sha256((workdir / name).read_bytes()) != manifest[key]:
+            raise BackupError(f"the database dump {name} does not match its checksum")
     for member, facts in manifest["files"].items():
         path = workdir / member
         if not path.is_file() or _file_sha256(path) != facts["sha256"]:
@@ -158,8 +171,15 @@ def restore(archive_path):
     with tempfile.TemporaryDirectory(prefix="huli-restore-") as workdir:
         manifest = verify(archive_path, workdir)
         with transaction.atomic():
-            call_command("flush", interactive=False, verbosity=0)  # post_migrate recreates types and permissions
+            call_command("flush", interactive=False, verbosity=0)
+            # flush's post_migrate made content types and permissions anew; the
+            # dump has them with their ids, which every other row refers to.
+            Permission.objects.all().delete()
+            ContentType.objects.all().delete()
+            ContentType.objects.clear_cache()
+            call_command("loaddata", str(Path(workdir) / TYPES), verbosity=0)
             call_command("loaddata", str(Path(workdir) / DATA), verbosity=0)
+            ContentType.objects.clear_cache()
             counts = row_counts()
             wrong = {label: (n, counts.get(label)) for label, n in manifest["rows"].items() if counts.get(label) != n}
             if wrong:
