@@ -103,3 +103,6 @@ class ListOnlyViewSetMixin:
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
         ]
+
+    def register_admin_url_finder(self):
+        """No edit view to find: another object's usage page lists these rows unlinked."""

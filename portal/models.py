@@ -163,9 +163,16 @@ class StaffProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("user")
     )
     streets = models.ManyToManyField(Street, blank=True, related_name="staff", verbose_name=_("streets"))
+    communities = models.ManyToManyField(
+        Community,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("communities"),
+        help_text=_("For community grid workers: the communities they report from."),
+    )
     phone = models.CharField(_("work phone"), max_length=20, blank=True)
 
-    panels = [FieldPanel("user"), FieldPanel("streets"), FieldPanel("phone")]
+    panels = [FieldPanel("user"), FieldPanel("streets"), FieldPanel("communities"), FieldPanel("phone")]
 
     class Meta:
         verbose_name = _("staff street assignment")

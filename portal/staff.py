@@ -55,3 +55,16 @@ def in_staff_streets(user, street_id, unrestricted_groups=()):
     """The object check that goes with scope_to_streets."""
     streets = staff_street_ids(user, unrestricted_groups)
     return streets is None or street_id in streets
+
+
+def staff_community_ids(user):
+    """The ids of the communities in the user's StaffProfile (grid workers), cached for the request."""
+    if not _active(user):
+        return frozenset()
+    if "_staff_community_ids" not in user.__dict__:
+        user.__dict__["_staff_community_ids"] = frozenset(
+            StaffProfile.communities.through.objects.filter(staffprofile__user=user).values_list(
+                "community_id", flat=True
+            )
+        )
+    return user.__dict__["_staff_community_ids"]

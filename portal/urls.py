@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),
+    path("report/", include("registration.reports.public_views")),
     path("", include("registration.urls")),
     path("training/", include("training.urls")),
 ]

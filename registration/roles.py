@@ -13,6 +13,8 @@ DISTRICT_ADMIN = "区级管理员"
 STREET_OFFICER = "街道纳管员"
 SAFETY_INSPECTOR = "专职安全员"
 CONTENT_EDITOR = "内容编辑"
+# Guides inspectors and blows the whistle (吹哨); does no technical inspection.
+GRID_WORKER = "社区网格员"
 
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 ALL_REGISTRATION = "registration.*"
@@ -42,6 +44,8 @@ ROLE_PERMISSIONS = {
         "registration.view_completionrequest",
         "registration.change_completionrequest",
         "registration.view_servicerating",
+        "registration.view_report",
+        "registration.change_report",
     ],
     SAFETY_INSPECTOR: [
         ACCESS_ADMIN,
@@ -54,7 +58,9 @@ ROLE_PERMISSIONS = {
         "registration.add_hazard",
         "registration.change_hazard",
         "registration.view_completionrequest",
+        "registration.view_report",
     ],
+    GRID_WORKER: [ACCESS_ADMIN, "registration.add_report", "registration.view_report"],
     CONTENT_EDITOR: [ACCESS_ADMIN],
 }
 
@@ -64,10 +70,10 @@ PAGE_PERMISSIONS = {
 }
 
 # Roles whose users see only the streets in their StaffProfile.
-STREET_SCOPED_ROLES = (STREET_OFFICER, SAFETY_INSPECTOR)
+STREET_SCOPED_ROLES = (STREET_OFFICER, SAFETY_INSPECTOR, GRID_WORKER)
 
 
 def sync_roles(apps):
     """The back-office groups and their permissions (portal/roles.py); called by
-    the migrations 0004, 0005, 0009 and 0010 and by the demo loader."""
+    the migrations 0004, 0005, 0009, 0010 and 0012 and by the demo loader."""
     portal_roles.sync_roles(apps, ROLE_PERMISSIONS, page_permissions=PAGE_PERMISSIONS)

@@ -13,7 +13,16 @@ from portal.uploads import safe_name, save_all_or_nothing
 from portal.validators import normalise_mobile, normalise_resident_id, normalise_uscc
 
 from .backoffice.notifications import queue_status_message
-from .models import ANSWER_FIELDS, Attachment, ReferenceCounter, RegistrantRole, Registration, StatusChange
+from .models import (
+    ANSWER_FIELDS,
+    Attachment,
+    Origin,
+    OwnerType,
+    ReferenceCounter,
+    RegistrantRole,
+    Registration,
+    StatusChange,
+)
 from .models import Status as S
 
 
@@ -30,8 +39,12 @@ TRANSITIONS = {
     S.STOPPED: {S.UNDER_WAY, S.COMPLETED, S.WITHDRAWN},
     S.COMPLETED: set(),
     S.WITHDRAWN: set(),
+    # Found on site or by a report: the owner completes the registration, or staff withdraw it.
+    S.FOUND_UNREGISTERED: {S.SUBMITTED, S.WITHDRAWN},
 }
-REASON_REQUIRED = {S.RETURNED, S.STOPPED, S.WITHDRAWN}
+REASON_REQUIRED = {S.RETURNED, S.STOPPED, S.WITHDRAWN, S.FOUND_UNREGISTERED}
+# The registrant fills the form in again: after a return, or to complete a found-unregistered record.
+CORRECTABLE = {S.RETURNED, S.FOUND_UNREGISTERED}
 
 PUBLIC_ACTOR = _("Registrant")
 SESSION_KEY = "registration_access"
@@ -185,11 +198,46 @@ def _create(data, files, entered_by, actor_label, draft_id):
     return registration
 
 
+def create_found_unregistered(data, by, actor_label, reason):
+    """A work found going on unregistered (from a report or on site): a
+    record with what staff saw, which counts in the ledger and the
+    registration rate, and which its owner must complete through the status
+    lookup. ``data``: category, street, community, address, owner_name,
+    owner_mobile, contractor_name, worker_count, description."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        registration = Registration(
+            status=S.FOUND_UNREGISTERED,
+            origin=Origin.FOUND,
+            kind=data["category"].kind,
+            owner_type=OwnerType.INDIVIDUAL,
+            owner_contact=data["owner_name"],
+            registrant_role=RegistrantRole.OWNER,
+            planned_start=today,
+            planned_end=today,
+            entered_by=by,
+        )
+        _apply(registration, {name: value for name, value in data.items() if name in MODEL_FIELDS})
+        registration.reference = allocate_reference()
+        registration.save()
+        change = StatusChange.objects.create(
+            registration=registration,
+            from_status="",
+            to_status=S.FOUND_UNREGISTERED,
+            changed_by=by,
+            actor_label=actor_label,
+            reason=reason,
+        )
+        queue_status_message(registration, change)
+        log_action(registration, "found_unregistered", by, reason=reason)
+    return registration
+
+
 def resubmit(registration, data, files=()):
     """The registrant corrects a registration returned for correction (退回补正)."""
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status != S.RETURNED:
+        if registration.status not in CORRECTABLE:
             raise TransitionError(_("Only a registration returned for correction can be corrected."))
         _apply(registration, data)
         registration.commitment_accepted_at = timezone.now()

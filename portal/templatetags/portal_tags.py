@@ -72,6 +72,12 @@ def error_items(form):
     return summary() if callable(summary) else error_summary(form)
 
 
+@register.simple_tag
+def forms_of(*forms):
+    """The forms given that exist (a missing variable is ''): for one error summary of several forms."""
+    return [each for each in forms if each]
+
+
 @register.filter
 def minutes(duration):
     """A timedelta as whole minutes (rounded up), e.g. for a lockout's length."""

@@ -21,7 +21,9 @@ from portal.models import Street
 from portal.staff import in_group
 
 from .. import aftercare, roles, services
-from ..models import EnforcementReferral, Hazard, Registration, Status
+from ..field import presence
+from ..field.checklists import checklists_for
+from ..models import EnforcementReferral, Hazard, OpenedVia, Registration, Status
 from . import actions as backoffice
 from . import forms
 from .permissions import scope_registrations, user_streets
@@ -270,7 +272,9 @@ class RectifyView(BackofficeFormView):
 
 
 class InspectionView(BackofficeFormView):
-    """The inspection form with its hazards, filled in on a phone on site."""
+    """The inspection form with the work's checklists and its hazards,
+    filled in on a phone on site. How it was opened (scanning the receipt's
+    QR code, the round or the back office) is recorded with the inspection."""
 
     form_class = forms.InspectionForm
     allowed_roles = ON_SITE
@@ -279,33 +283,75 @@ class InspectionView(BackofficeFormView):
     page_title = _("Record inspection")
     success_message = _("Inspection of %(reference)s recorded.")
 
+    def dispatch(self, request, *args, **kwargs):
+        self.checklists = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_checklists(self):
+        if self.checklists is None:
+            self.checklists = checklists_for(self.registration)
+        return self.checklists
+
+    def get_initial(self):
+        return {"presence": self.request.GET.get("presence", ""), "opened_from": self.request.GET.get("from", "")}
+
     def get_formset(self):
         if self.request.method == "POST":
             return forms.HazardFormSet(self.request.POST, self.request.FILES, prefix="hazards")
         return forms.HazardFormSet(prefix="hazards")
 
+    def get_checklist_form(self):
+        data = (self.request.POST, self.request.FILES) if self.request.method == "POST" else ()
+        return forms.ChecklistForm(*data, checklists=self.get_checklists(), prefix="checklist")
+
     def get_context_data(self, **kwargs):
         kwargs.setdefault("formset", self.get_formset())
-        return super().get_context_data(form_is_multipart=True, **kwargs)
+        kwargs.setdefault("checklist_form", self.get_checklist_form())
+        last = self.registration.inspections.order_by("-pk").values_list("pk", flat=True).first()
+        return super().get_context_data(
+            form_is_multipart=True,
+            draft_key=f"inspection-{self.request.user.pk}-{self.registration.pk}",
+            draft_base=last or 0,
+            **kwargs,
+        )
+
+    def opened_via(self, form):
+        if presence.is_valid(form.cleaned_data["presence"], self.request.user, self.registration):
+            return OpenedVia.SCAN
+        if form.cleaned_data["opened_from"] == "round":
+            return OpenedVia.ROUND
+        return OpenedVia.DESK
 
     def post(self, request, *args, **kwargs):
-        form, formset = self.get_form(), self.get_formset()
-        if not (form.is_valid() and formset.is_valid()):
-            return self.invalid(form, formset)
+        form, formset, checklist_form = self.get_form(), self.get_formset(), self.get_checklist_form()
+        if not all([form.is_valid(), formset.is_valid(), checklist_form.is_valid()]):
+            return self.invalid(form, formset, checklist_form)
         hazards = [item.cleaned_data for item in formset if item.has_changed()]
         data = form.cleaned_data
+        via = self.opened_via(form)
         try:
             backoffice.record_inspection(
-                self.registration, request.user, data["inspected_at"], data["result"], data["notes"], hazards
+                self.registration,
+                request.user,
+                data["inspected_at"],
+                data["result"],
+                data["notes"],
+                hazards,
+                answers=checklist_form.answers,
+                opened_via=via,
+                device_time=data["device_time"],
+                position=form.position,
             )
         except services.TransitionError as error:
             form.add_error(None, str(error))
-            return self.invalid(form, formset)
+            return self.invalid(form, formset, checklist_form)
         messages.success(request, self.success_message % {"reference": self.registration.reference})
-        return redirect(work_url(self.registration))
+        if via == OpenedVia.DESK:
+            return redirect(work_url(self.registration))
+        return redirect("registration_backoffice:round")
 
-    def invalid(self, form, formset):
-        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+    def invalid(self, form, formset, checklist_form):
+        return self.render_to_response(self.get_context_data(form=form, formset=formset, checklist_form=checklist_form))
 
 
 class PaperRegistrationView(WagtailAdminTemplateMixin, FormView):

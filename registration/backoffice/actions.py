@@ -17,8 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.images import prepare_photo
+
 from .. import aftercare, services
-from ..models import EnforcementReferral, Hazard, Inspection, InspectionResult, Registration
+from ..field import checklists
+from ..models import (
+    ChecklistAnswer,
+    EnforcementReferral,
+    Hazard,
+    Inspection,
+    InspectionResult,
+    OpenedVia,
+    Registration,
+)
 from ..models import Status as S
 
 # The Wagtail log action types of this module: name -> label in the history.
@@ -33,6 +44,7 @@ LOG_ACTIONS = {
     "registration.release": _("Release stopped work"),
     "registration.write_off": _("Write off completed work"),
     "registration.completion_declined": _("Completion write-off not confirmed"),
+    "registration.found_unregistered": _("Found unregistered"),
 }
 
 # Works an inspector can still visit, refer or stop: registered and not yet closed.
@@ -106,18 +118,39 @@ def return_for_correction(registration, by, reason):
 
 
 def _save_photo(field, upload):
-    """Store an already checked upload in the private storage (the name is random)."""
-    field.save(upload.name, upload, save=False)
+    """Store an already checked upload in the private storage (the name is
+    random), re-encoded without metadata; returns the EXIF position it had."""
+    photo = prepare_photo(upload)
+    field.save(photo.content.name, photo.content, save=False)
+    return photo.latitude, photo.longitude
 
 
-def record_inspection(registration, inspector, inspected_at, result, notes="", hazards=()):
-    """Record an inspection with its hazards; a stop-work order stops the work.
+def record_inspection(
+    registration,
+    inspector,
+    inspected_at,
+    result,
+    notes="",
+    hazards=(),
+    *,
+    answers=(),
+    opened_via=OpenedVia.DESK,
+    device_time=None,
+    position=None,
+):
+    """Record an inspection with its hazards and checklist answers; a
+    stop-work order stops the work.
 
     ``hazards``: dicts with category, description, photo (a checked upload
-    or None) and deadline. The checks all run before anything is written, so
-    a refusal leaves no inspection, hazard or file behind.
+    or None) and deadline. ``answers``: the checklist's answers (dicts with
+    item, answer, and note, deadline and photo for a “not compliant” one);
+    each “not compliant” answer becomes a hazard too. ``position``: latitude,
+    longitude and accuracy in metres from the phone, or None. The checks all
+    run before anything is written, so a refusal leaves no inspection,
+    hazard or file behind.
     """
-    hazards = list(hazards)
+    answers = list(answers)
+    hazards = list(hazards) + checklists.hazards_from_answers(answers)
     notes = (notes or "").strip()
     today = timezone.localdate()
     if result not in InspectionResult.values:
@@ -135,13 +168,24 @@ def record_inspection(registration, inspector, inspected_at, result, notes="", h
             raise ActionRefused(gettext("Describe every hazard."))
         if hazard["deadline"] < today:
             raise ActionRefused(gettext("The deadline for rectification cannot be in the past."))
+    latitude, longitude, accuracy = position or (None, None, None)
 
     with transaction.atomic():
         work = _lock(registration)
         _require_active(work, gettext("Only a work under way or stopped can be inspected."))
         inspection = Inspection.objects.create(
-            registration=work, inspector=inspector, inspected_at=inspected_at, result=result, notes=notes
+            registration=work,
+            inspector=inspector,
+            inspected_at=inspected_at,
+            result=result,
+            notes=notes,
+            opened_via=opened_via,
+            device_time=device_time,
+            latitude=latitude,
+            longitude=longitude,
+            position_accuracy_m=accuracy,
         )
+        hazard_of_answer = {}
         for item in hazards:
             hazard = Hazard(
                 inspection=inspection,
@@ -151,8 +195,21 @@ def record_inspection(registration, inspector, inspected_at, result, notes="", h
                 deadline=item["deadline"],
             )
             if item.get("photo"):
-                _save_photo(hazard.photo, item["photo"])
+                hazard.photo_latitude, hazard.photo_longitude = _save_photo(hazard.photo, item["photo"])
             hazard.save()
+            if "answer" in item:
+                hazard_of_answer[id(item["answer"])] = hazard
+        ChecklistAnswer.objects.bulk_create(
+            ChecklistAnswer(
+                inspection=inspection,
+                item=answer["item"],
+                checklist_name=answer["item"].checklist.name,
+                item_text=answer["item"].text,
+                answer=answer["answer"],
+                hazard=hazard_of_answer.get(id(answer)),
+            )
+            for answer in answers
+        )
         if result == InspectionResult.STOP_WORK and work.status == S.UNDER_WAY:
             reason = notes or "；".join(item["description"].strip() for item in hazards)
             services.change_status(work, S.STOPPED, by=inspector, actor_label=_actor_label(work), reason=reason)
@@ -165,6 +222,9 @@ def record_inspection(registration, inspector, inspected_at, result, notes="", h
             notes=notes,
             inspected_at=inspected_at.isoformat(),
             hazards=len(hazards),
+            checklist_items=len(answers),
+            opened_via=opened_via,
+            located=latitude is not None,
             status=work.status,
         )
     registration.status = work.status

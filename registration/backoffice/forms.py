@@ -2,16 +2,21 @@
 the rules (which status, which deadlines, open hazards) live in
 registration/backoffice.py so every caller gets the same ones."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from portal.models import Street
 
-from ..models import HazardCategory, InspectionResult
+from ..field.checklists import default_deadline
+from ..models import ChecklistAnswerValue, HazardCategory, InspectionResult
 from ..public.forms import PHOTO_TYPES, RegistrationForm, inspect_upload, name_field_errors
 
+DOWNSCALE_TEXT = _("Photo made smaller for sending: %(before)s → %(after)s")
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
@@ -20,7 +25,15 @@ class PhotoField(forms.FileField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault(
-            "widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"})
+            "widget",
+            forms.ClearableFileInput(
+                attrs={
+                    "accept": "image/jpeg,image/png",
+                    "capture": "environment",
+                    "data-downscale": "1600",
+                    "data-downscale-text": DOWNSCALE_TEXT,
+                }
+            ),
         )
         super().__init__(**kwargs)
 
@@ -53,17 +66,131 @@ class ConfirmForm(ActionForm):
 
 
 class InspectionForm(ActionForm):
+    """The inspection's own answers; the hidden fields are filled by the
+    page's script on the phone (inspection-field.js) when it can."""
+
     inspected_at = forms.DateTimeField(
         label=_("Inspected at"),
         widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
     )
     result = forms.ChoiceField(label=_("Result"), choices=InspectionResult.choices, widget=forms.RadioSelect)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    presence = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    opened_from = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
+    device_time = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    latitude = forms.DecimalField(
+        required=False, min_value=-90, max_value=90, decimal_places=6, max_digits=9, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        required=False, min_value=-180, max_value=180, decimal_places=6, max_digits=9, widget=forms.HiddenInput
+    )
+    accuracy = forms.IntegerField(required=False, min_value=0, max_value=100_000, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # On site, the inspection is recorded as it happens.
         self.fields["inspected_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_latitude(self):
+        return _six_places(self.cleaned_data["latitude"])
+
+    def clean_longitude(self):
+        return _six_places(self.cleaned_data["longitude"])
+
+    @property
+    def position(self):
+        """(latitude, longitude, accuracy) when the phone gave a position, else None."""
+        data = self.cleaned_data
+        if data.get("latitude") is None or data.get("longitude") is None:
+            return None
+        return data["latitude"], data["longitude"], data.get("accuracy")
+
+
+def _six_places(value):
+    return None if value is None else value.quantize(Decimal("0.000001"))
+
+
+class ChecklistForm(ActionForm):
+    """One block per item of the work's checklists: 合格 / 不合格 / 不适用,
+    and for 不合格 a note, the deadline (prefilled from the item) and a photo.
+    Every item must be answered."""
+
+    def __init__(self, *args, checklists=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checklists = list(checklists)
+        for checklist in self.checklists:
+            for item in checklist.items.all():
+                prefix = f"item_{item.pk}"
+                self.fields[prefix] = forms.ChoiceField(
+                    label=item.text,
+                    choices=ChecklistAnswerValue.choices,
+                    widget=forms.RadioSelect(attrs={"data-checklist-answer": ""}),
+                    error_messages={"required": _("Answer “%(item)s”.") % {"item": item.text}},
+                )
+                self.fields[f"{prefix}_note"] = forms.CharField(
+                    label=_("What is wrong"), required=False, max_length=500
+                )
+                deadline = forms.DateField(label=_("Rectify by"), required=False, widget=DATE)
+                deadline.initial = default_deadline(item)
+                deadline.widget.attrs["min"] = timezone.localdate().isoformat()
+                self.fields[f"{prefix}_deadline"] = deadline
+                self.fields[f"{prefix}_photo"] = PhotoField(
+                    label=_("Photo"), required=False, help_text=_("JPG or PNG, at most 10 MB.")
+                )
+
+    def blocks(self):
+        """(checklist, [(item, answer field, note, deadline, photo)]) for the template."""
+        return [
+            (
+                checklist,
+                [
+                    (item, *(self[f"item_{item.pk}{suffix}"] for suffix in ("", "_note", "_deadline", "_photo")))
+                    for item in checklist.items.all()
+                ],
+            )
+            for checklist in self.checklists
+        ]
+
+    def items(self):
+        return [item for checklist in self.checklists for item in checklist.items.all()]
+
+    def clean(self):
+        data = super().clean()
+        unanswered = [item for item in self.items() if not data.get(f"item_{item.pk}")]
+        if unanswered:
+            raise ValidationError(
+                ngettext_lazy(
+                    "%(count)d checklist item is not answered.",
+                    "%(count)d checklist items are not answered.",
+                    "count",
+                )
+                % {"count": len(unanswered)},
+                code="unanswered",
+            )
+        for item in self.items():
+            prefix = f"item_{item.pk}"
+            if data.get(prefix) != ChecklistAnswerValue.NOT_COMPLIANT:
+                continue
+            deadline = data.get(f"{prefix}_deadline")
+            if deadline is None:
+                self.add_error(f"{prefix}_deadline", _("Give the deadline for “%(item)s”.") % {"item": item.text})
+            elif deadline < timezone.localdate():
+                self.add_error(f"{prefix}_deadline", _("The deadline for rectification cannot be in the past."))
+        return data
+
+    @property
+    def answers(self):
+        """The answers for record_inspection (after is_valid)."""
+        return [
+            {
+                "item": item,
+                "answer": self.cleaned_data[f"item_{item.pk}"],
+                "note": self.cleaned_data.get(f"item_{item.pk}_note", ""),
+                "deadline": self.cleaned_data.get(f"item_{item.pk}_deadline"),
+                "photo": self.cleaned_data.get(f"item_{item.pk}_photo"),
+            }
+            for item in self.items()
+        ]
 
 
 class HazardForm(ActionForm):

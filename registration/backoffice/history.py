@@ -103,6 +103,10 @@ COMMENTS = {
     "registration.submit": _submission,
     "registration.completion_request": _completion_request,
     "registration.completion_declined": _reason,
+    "registration.found_unregistered": _reason,
+    "report.close": lambda data: data.get("outcome", ""),
+    "report.link": lambda data: data.get("outcome", ""),
+    "report.found_unregistered": lambda data: data.get("outcome", ""),
     "registration.rated": _rating,
 }
 

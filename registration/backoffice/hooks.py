@@ -8,6 +8,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
+from ..field.views import RoundView
 from ..models import CompletionRequestStatus, Status
 from . import action_views as views
 from .actions import ACTIVE, LOG_ACTIONS, REVIEWABLE, open_hazards
@@ -16,6 +17,7 @@ from .history import JOURNEY_ACTIONS, register_work_actions
 app_name = "registration_backoffice"
 
 urlpatterns = [
+    path("round/", RoundView.as_view(), name="round"),
     path("new-paper/", views.PaperRegistrationView.as_view(), name="paper"),
     path("<int:pk>/accept/", views.AcceptView.as_view(), name="accept"),
     path("<int:pk>/return/", views.ReturnView.as_view(), name="return"),
@@ -95,6 +97,18 @@ def registration_action_buttons(request, registration):
 class OfficerMenuItem(MenuItem):
     def is_shown(self, request):
         return views.has_role(request.user, views.OFFICERS)
+
+
+class OnSiteMenuItem(MenuItem):
+    def is_shown(self, request):
+        return views.has_role(request.user, views.ON_SITE)
+
+
+@hooks.register("register_admin_menu_item")
+def register_round_menu_item():
+    return OnSiteMenuItem(
+        _("Today's inspection round"), reverse(f"{app_name}:round"), name="round", icon_name="site", order=90
+    )
 
 
 @hooks.register("register_admin_menu_item")

@@ -95,15 +95,16 @@ def queue_status_message(registration, change):
     return queue_message(registration, message_body(registration.reference, change.to_status, change.reason))
 
 
-def queue_message(registration, body):
-    """Queue ``body`` to each of the registration's contact mobiles (the
-    registrant, and the owner registered for), inside the transaction of
-    what it tells, so that a message is never sent about something undone."""
+def queue_message(registration, body, recipients=None):
+    """Queue ``body`` to each of ``recipients`` (default: the registration's
+    contact mobiles, the registrant and the owner registered for), inside
+    the transaction of what it tells, so that a message is never sent about
+    something undone."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_message must run in the transaction of what it tells")
     return OutboundMessage.objects.bulk_create(
         OutboundMessage(registration=registration, channel="sms", recipient=mobile, body=body)
-        for mobile in registration.contact_mobiles
+        for mobile in (registration.contact_mobiles if recipients is None else recipients)
     )
 
 

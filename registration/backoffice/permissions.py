@@ -10,9 +10,9 @@ functions, so a street user can never see, find, count, export or open
 another street's rows.
 """
 
-from portal.staff import in_staff_streets, scope_to_streets, staff_street_ids
+from portal.staff import in_group, in_staff_streets, scope_to_streets, staff_community_ids, staff_street_ids
 
-from ..roles import DISTRICT_ADMIN
+from ..roles import DISTRICT_ADMIN, GRID_WORKER, SAFETY_INSPECTOR, STREET_OFFICER
 
 EVERY_STREET = (DISTRICT_ADMIN,)
 
@@ -36,6 +36,27 @@ scope_referrals = scope_inspections
 scope_attachments = scope_inspections
 scope_completion_requests = scope_inspections
 scope_ratings = scope_inspections
+
+
+def is_grid_worker_only(user):
+    """A grid worker with no role that sees a whole street."""
+    return (
+        not user.is_superuser
+        and in_group(user, GRID_WORKER)
+        and not in_group(user, DISTRICT_ADMIN, STREET_OFFICER, SAFETY_INSPECTOR)
+    )
+
+
+def scope_reports(queryset, user):
+    """Reports: a grid worker sees the ones they made; staff of a street, that street's."""
+    if is_grid_worker_only(user):
+        return queryset.filter(reported_by=user)
+    return scope_to_streets(queryset, user, "street_id", EVERY_STREET)
+
+
+def scope_community_works(queryset, user):
+    """The works of a grid worker's communities (StaffProfile.communities)."""
+    return queryset.filter(community_id__in=staff_community_ids(user))
 
 
 def in_user_streets(user, street_id):

@@ -6,9 +6,9 @@ on the fly for the work's page: a few kB for a phone on site instead of a
 10 MB original, and without the original's EXIF data (GPS position).
 """
 
-import io
-
 from django.http import FileResponse, Http404, HttpResponse
+
+from portal.images import reencode
 
 THUMBNAIL_PX = 320
 IMAGE_TYPES = {"image/jpeg", "image/png"}
@@ -20,19 +20,14 @@ def wants_thumbnail(request):
 
 def thumbnail_bytes(fieldfile, max_px=THUMBNAIL_PX):
     """A JPEG at most ``max_px`` on its longer side, upright, with no metadata."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     try:
         with fieldfile.open("rb") as handle:
-            image = Image.open(handle)
-            image.draft("RGB", (max_px * 2, max_px * 2))  # JPEG: decode at a reduced scale
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((max_px, max_px))
-            output = io.BytesIO()
-            image.convert("RGB").save(output, "JPEG", quality=80, optimize=True)
+            data, _position = reencode(handle, max_px, quality=80)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
         raise Http404("not a readable image") from error
-    return output.getvalue()
+    return data
 
 
 def photo_response(request, fieldfile, filename, content_type="image/jpeg"):

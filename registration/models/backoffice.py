@@ -1,6 +1,7 @@
 """Daily inspections, hazards, enforcement referrals and the notification outbox."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ __all__ = [
     "HazardCategory",
     "Inspection",
     "InspectionResult",
+    "OpenedVia",
     "OutboundMessage",
     "OutboxStatus",
 ]
@@ -22,6 +24,26 @@ class InspectionResult(models.TextChoices):
     NO_HAZARD = "no_hazard", _("No hazard found")
     HAZARDS = "hazards", _("Hazards found")
     STOP_WORK = "stop_work", _("Stop work ordered")
+
+
+class OpenedVia(models.TextChoices):
+    """How the inspector opened the inspection form: scanning the receipt's
+    QR code on site is the proof of presence."""
+
+    SCAN = "scan", _("Scanned the site's QR code")
+    ROUND = "round", _("From the inspection round")
+    DESK = "desk", _("From the back office")
+
+
+def _coordinate(name, limit):
+    return models.DecimalField(
+        name,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-limit), MaxValueValidator(limit)],
+    )
 
 
 class Inspection(models.Model):
@@ -34,6 +56,11 @@ class Inspection(models.Model):
     )
     result = models.CharField(_("result"), max_length=20, choices=InspectionResult.choices)
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    opened_via = models.CharField(_("opened"), max_length=10, choices=OpenedVia.choices, default=OpenedVia.DESK)
+    device_time = models.DateTimeField(_("time on the inspector's phone"), null=True, blank=True)
+    latitude = _coordinate(_("latitude"), 90)
+    longitude = _coordinate(_("longitude"), 180)
+    position_accuracy_m = models.PositiveIntegerField(_("position accuracy (m)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -81,7 +108,13 @@ class Hazard(models.Model):
     category = models.CharField(_("category"), max_length=30, choices=HazardCategory.choices)
     description = models.TextField(_("description"), max_length=1000)
     photo = models.ImageField(_("photo"), upload_to=hazard_photo_path, storage=private_storage, blank=True)
+    # From the photo's EXIF data: kept here, never in the stored (re-encoded) photo.
+    photo_latitude = _coordinate(_("photo latitude"), 90)
+    photo_longitude = _coordinate(_("photo longitude"), 180)
     deadline = models.DateField(_("rectify by"))
+    # When the reminder before the deadline and the notice after it were queued (reminders.py).
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
     rectification_photo = models.ImageField(
         _("rectification photo"), upload_to=hazard_photo_path, storage=private_storage, blank=True

@@ -20,6 +20,7 @@ __all__ = [
     "AttachmentKind",
     "ContractorType",
     "HighRiskOperation",
+    "Origin",
     "OwnerType",
     "ReferenceCounter",
     "RegistrantRole",
@@ -47,6 +48,16 @@ class Status(models.TextChoices):
     STOPPED = "stopped", _("Stopped for rectification")
     COMPLETED = "completed", _("Completed and written off")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # Opened by staff from a report or an inspection: the owner must complete it.
+    FOUND_UNREGISTERED = "found_unregistered", _("Found unregistered: the owner must register it")
+
+
+class Origin(models.TextChoices):
+    """How the work came to be registered: the registration rate (纳管率) is
+    the share registered by their owners before anyone found them."""
+
+    SELF = "self", _("Registered by the owner or contractor")
+    FOUND = "found", _("Found unregistered by a report or an inspection")
 
 
 class SpecialArea(models.TextChoices):
@@ -86,8 +97,20 @@ class WorkCategory(models.Model):
     name = models.CharField(_("name"), max_length=100)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     active = models.BooleanField(_("offered on the form"), default=True)
+    inspection_interval_days = models.PositiveSmallIntegerField(
+        _("inspect every (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("How often an inspector should visit a work of this category while it is under way."),
+    )
 
-    panels = [FieldPanel("kind"), FieldPanel("name"), FieldPanel("sort_order"), FieldPanel("active")]
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("name"),
+        FieldPanel("sort_order"),
+        FieldPanel("active"),
+        FieldPanel("inspection_interval_days"),
+    ]
 
     class Meta:
         ordering = ["kind", "sort_order", "pk"]
@@ -105,6 +128,13 @@ class HighRiskOperation(models.Model):
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=50)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    inspection_interval_days = models.PositiveSmallIntegerField(
+        _("inspect every (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("Leave empty to follow the category; a shorter interval applies to works with this operation."),
+    )
 
     class Meta:
         ordering = ["sort_order", "pk"]
@@ -231,7 +261,11 @@ class Registration(models.Model):
     insured = models.BooleanField(_("work-safety liability insurance bought"), default=False)
     insurance_policy_number = models.CharField(_("insurance policy number"), max_length=50, blank=True)
 
-    commitment_accepted_at = models.DateTimeField(_("safety commitment accepted at"))
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=Origin.choices, default=Origin.SELF, db_index=True, editable=False
+    )
+    # Empty only on a found-unregistered record the owner has not completed yet.
+    commitment_accepted_at = models.DateTimeField(_("safety commitment accepted at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Set when the retention period had passed and the personal data were removed (retention.py).
@@ -261,7 +295,8 @@ class Registration(models.Model):
             models.CheckConstraint(
                 condition=models.Q(contractor_type=ContractorType.ORGANISATION, contractor_uscc__gt="")
                 | models.Q(contractor_type=ContractorType.INDIVIDUAL, contractor_id_number__gt="")
-                | models.Q(anonymised_at__isnull=False),
+                | models.Q(anonymised_at__isnull=False)
+                | models.Q(status=Status.FOUND_UNREGISTERED),
                 name="registration_contractor_identified",
                 violation_error_message=_(
                     "Give the contractor's unified social credit code, or for an individual their resident ID number."
@@ -269,7 +304,8 @@ class Registration(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(kind=WorkKind.SMALL_WORK)
-                | models.Q(investment_yuan__isnull=False, floor_area_m2__isnull=False),
+                | models.Q(investment_yuan__isnull=False, floor_area_m2__isnull=False)
+                | models.Q(status=Status.FOUND_UNREGISTERED),
                 name="registration_small_work_has_amounts",
                 violation_error_message=_("A small work needs its investment and floor area."),
             ),

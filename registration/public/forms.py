@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from portal.forms import error_summary, name_field_errors
-from portal.models import Community, PortalSettings
+from portal.models import PortalSettings
 from portal.uploads import MAX_PIXELS, pdf_is_active, too_many_pixels
 from portal.validators import (
     mask_resident_id,
@@ -272,6 +272,48 @@ def one_year_after(day):
         return day.replace(year=day.year + 1, day=28)
 
 
+def grouped_choices(queryset, group_of, empty_label):
+    """Choices in <optgroup>s: the communities of each street, or the
+    categories of each kind. Built with one query, and only when the form is
+    shown (a review page only validates); the field still checks the answer
+    against its own queryset."""
+
+    @functools.cache
+    def choices():
+        groups = {}
+        for obj in queryset() if callable(queryset) else queryset:
+            groups.setdefault(str(group_of(obj)), []).append((obj.pk, obj.name))
+        return [("", empty_label), *groups.items()]
+
+    return choices
+
+
+def community_choices(form, communities=None):
+    """The community select of a form with a street select: grouped by street
+    and filtered to the chosen street by static/js/registration.js."""
+    field = form.fields["community"]
+    if communities is not None:
+        field.queryset = communities
+    field.widget.choices = grouped_choices(
+        field.queryset.select_related("street"), lambda community: community.street.name, _("Choose a community")
+    )
+    field.widget.attrs["data-community-filter"] = "street"
+    form.fields["street"].empty_label = _("Choose a street")
+
+
+def check_community_in_street(form, data):
+    street, community = data.get("street"), data.get("community")
+    if street and community and community.street_id != street.pk:
+        form.add_error(
+            "community",
+            ValidationError(
+                _("%(community)s is not in %(street)s. Choose one of the communities of %(street)s."),
+                code="community_street",
+                params={"community": community.name, "street": street.name},
+            ),
+        )
+
+
 class RegistrationForm(forms.ModelForm):
     """The registration form, for a new registration and for a correction.
 
@@ -384,13 +426,7 @@ class RegistrationForm(forms.ModelForm):
         fields["category"].widget.choices = self._grouped(
             self._shown_categories, lambda category: WorkKind(category.kind).label, _("Choose a category")
         )
-        fields["street"].empty_label = _("Choose a street")
-        fields["community"].widget.choices = self._grouped(
-            Community.objects.select_related("street"),
-            lambda community: community.street.name,
-            _("Choose a community"),
-        )
-        fields["community"].widget.attrs["data-community-filter"] = "street"  # static/js/registration.js
+        community_choices(self)
         fields["high_risk_operations"].help_text = _("Tick every one the work involves; leave all empty if none.")
         for name in ("planned_start", "planned_end"):
             fields[name].widget.attrs.update(min=self.today.isoformat(), max=one_year_after(self.today).isoformat())
@@ -410,21 +446,7 @@ class RegistrationForm(forms.ModelForm):
             self._categories = list(self.fields["category"].queryset)
         return self._categories
 
-    @staticmethod
-    def _grouped(queryset, group_of, empty_label):
-        """Choices in <optgroup>s: the communities of each street, or the
-        categories of each kind. Built with one query, and only when the
-        form is shown (the review page only validates); the field still
-        checks the answer against its own queryset."""
-
-        @functools.cache
-        def choices():
-            groups = {}
-            for obj in queryset() if callable(queryset) else queryset:
-                groups.setdefault(str(group_of(obj)), []).append((obj.pk, obj.name))
-            return [("", empty_label), *groups.items()]
-
-        return choices
+    _grouped = staticmethod(grouped_choices)
 
     @functools.cached_property
     def helper(self):
@@ -471,16 +493,7 @@ class RegistrationForm(forms.ModelForm):
         if data.get("category"):
             data["kind"] = data["category"].kind
         self._clean_conditional(data)
-        street, community = data.get("street"), data.get("community")
-        if street and community and community.street_id != street.pk:
-            self.add_error(
-                "community",
-                ValidationError(
-                    _("%(community)s is not in %(street)s. Choose one of the communities of %(street)s."),
-                    code="community_street",
-                    params={"community": community.name, "street": street.name},
-                ),
-            )
+        check_community_in_street(self, data)
         self._clean_dates(data)
         self._clean_amounts(data)
         self._clean_file_count(data)

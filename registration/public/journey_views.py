@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from portal.uploads import STORAGE_MESSAGE, StorageUnavailable
 
 from .. import services
-from ..models import Registration, Status
+from ..models import Registration
 from .drafts import Draft, finished_reference, last_finished_reference
 from .forms import MAX_FILE_BYTES, MAX_FILES, RegistrationForm, answers_from_registration
 from .status_guide import status_context
@@ -52,7 +52,7 @@ class Journey:
 
     def blocked(self):
         """A page explaining why this registration cannot be corrected now, or None."""
-        if self.registration and self.registration.status != Status.RETURNED:
+        if self.registration and self.registration.status not in services.CORRECTABLE:
             return _message(
                 self.request,
                 _("This registration cannot be corrected"),
@@ -77,7 +77,7 @@ class Journey:
 
     def return_reason(self):
         if self.registration:
-            return self.registration.status_changes.filter(to_status=Status.RETURNED).last()
+            return self.registration.status_changes.filter(to_status__in=services.CORRECTABLE).last()
         return None
 
     def submit(self, form):
@@ -113,7 +113,7 @@ def _just_submitted(request, journey):
     the way to the confirmation and the receipt, never an empty form."""
     reference = journey.registration.reference if journey.registration else last_finished_reference(request)
     registration = services.accessible_registration(request, reference) if reference else None
-    if registration is None or (journey.registration and registration.status == Status.RETURNED):
+    if registration is None or (journey.registration and registration.status in services.CORRECTABLE):
         return None
     return render(request, "registration/already_submitted.html", {"registration": registration})
 

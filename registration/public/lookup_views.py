@@ -15,6 +15,10 @@ from portal.models import PortalSettings
 from portal.throttle import Throttle, client_key, too_many_attempts
 
 from .. import aftercare, services
+from ..backoffice.action_views import ON_SITE, has_role
+from ..backoffice.actions import ACTIVE
+from ..backoffice.permissions import in_user_streets
+from ..field import presence
 from ..models import CompletionRequestStatus, Registration, ServiceRating, Status
 from . import lookup_codes, scope
 from .lookup_forms import LookupCodeForm, ScopeCheckForm, StatusLookupForm
@@ -75,6 +79,18 @@ def _no_index(response):
     return response
 
 
+def scanned_by_inspector(request, registration):
+    """The inspection form's address, with a proof-of-presence ticket, when an
+    inspector of the work's street scans the receipt of a work under way."""
+    user = request.user
+    if not (
+        has_role(user, ON_SITE) and registration.status in ACTIVE and in_user_streets(user, registration.street_id)
+    ):
+        return None
+    url = reverse("registration_backoffice:inspect", args=[registration.pk])
+    return f"{url}?{urlencode({'presence': presence.issue(user, registration)})}"
+
+
 @never_cache
 @require_safe
 def verify(request, token):
@@ -86,6 +102,7 @@ def verify(request, token):
             "reference",
             "status",
             "kind",
+            "street_id",
             "planned_start",
             "planned_end",
             "contractor_name",
@@ -98,12 +115,15 @@ def verify(request, token):
     )
     if registration is None:
         return _no_index(render(request, "registration/verify_not_found.html", status=404))
+    if inspection_url := scanned_by_inspector(request, registration):
+        return _no_index(redirect(inspection_url))
     return _no_index(
         render(
             request,
             "registration/verify.html",
             {
                 "registration": registration,
+                "staff_login_url": f"{reverse('wagtailadmin_login')}?{urlencode({'next': request.path})}",
                 **status_context(registration.status),
             },
         )
@@ -189,7 +209,7 @@ def status_detail(request, reference):
     # Why it was returned, stopped or withdrawn: shown again beside what to do next.
     latest = next((change for change in reversed(history) if change.to_status == registration.status), None)
     current_reason = latest.reason if latest and registration.status in services.REASON_REQUIRED else ""
-    returned = registration.status == Status.RETURNED
+    returned = registration.status in services.CORRECTABLE
     # A work under way may be reported finished; a written-off one rated (one query either way).
     under_way, written_off = registration.status == Status.UNDER_WAY, registration.status == Status.COMPLETED
     completion = aftercare.latest_request(registration) if under_way else None

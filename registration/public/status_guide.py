@@ -15,6 +15,7 @@ BADGE_CLASSES = {
     Status.STOPPED: "text-bg-danger",
     Status.COMPLETED: "text-bg-secondary",
     Status.WITHDRAWN: "text-bg-dark",
+    Status.FOUND_UNREGISTERED: "text-bg-warning",
 }
 
 # No longer active: a passer-by must not take the receipt on site as cover for work going on.
@@ -40,6 +41,10 @@ NEXT_STEPS = {
     Status.COMPLETED: _("The work has been completed and written off. Nothing more needs to be done."),
     Status.WITHDRAWN: _(
         "This registration has been withdrawn. If the work is still going ahead, register it again before it starts."
+    ),
+    Status.FOUND_UNREGISTERED: _(
+        "The street office found this work going on without a registration. Complete the registration now: "
+        "give the missing details of the owner, the contractor and the work, and accept the safety commitment."
     ),
 }
 
@@ -72,9 +77,13 @@ STANDING = {
     ),
     Status.COMPLETED: ("alert-secondary", ENDED_NOTICES[Status.COMPLETED]),
     Status.WITHDRAWN: ("alert-secondary", ENDED_NOTICES[Status.WITHDRAWN]),
+    Status.FOUND_UNREGISTERED: (
+        "alert-warning",
+        _("Found going on without a registration: this work is not registered yet."),
+    ),
 }
 # A receipt printed in these statuses would mislead: it is shown, marked void, but not offered for printing.
-RECEIPT_VOID = {Status.RETURNED, Status.WITHDRAWN}
+RECEIPT_VOID = {Status.RETURNED, Status.WITHDRAWN, Status.FOUND_UNREGISTERED}
 
 
 def status_context(status):

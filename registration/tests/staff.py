@@ -66,3 +66,11 @@ def works(db, staff):
     for work in (huli, jiangtou):
         add_overdue_hazard(work, staff["superuser"])
     return {HULI: huli, JIANGTOU: jiangtou}
+
+
+def checklist_answers(work, answer="compliant", **overrides):
+    """POST data answering every item of the work's checklists (the inspection form's prefix)."""
+    from registration.field.checklists import checklists_for
+
+    data = {f"checklist-item_{item.pk}": answer for checklist in checklists_for(work) for item in checklist.items.all()}
+    return {**data, **{f"checklist-{name}": value for name, value in overrides.items()}}

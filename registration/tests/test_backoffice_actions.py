@@ -26,6 +26,7 @@ from registration.models import (
     StatusChange,
 )
 from registration.tests.factories import registration_data
+from registration.tests.staff import checklist_answers
 from registration.tests.test_forms import answers, image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -352,7 +353,9 @@ def test_inspection_through_the_view(client, inspector):
     page = client.get(url(registration, "inspect/new"))
     assert page.status_code == 200
     assert page.context["form"]["inspected_at"].value().date() == TODAY()  # defaults to now
-    response = client.post(url(registration, "inspect/new"), inspection_post(**valid_hazard()))
+    response = client.post(
+        url(registration, "inspect/new"), {**inspection_post(**valid_hazard()), **checklist_answers(registration)}
+    )
     assert response.status_code == 302, response.context and response.context["form"].errors
     hazard = Hazard.objects.get()
     assert hazard.photo and hazard.inspection.inspector == inspector
@@ -379,7 +382,9 @@ def test_bad_inspections_save_nothing(client, inspector, bad):
     client.force_login(inspector)
     registration = work(Status.UNDER_WAY)
     before = private_files()
-    response = client.post(url(registration, "inspect/new"), inspection_post(**valid_hazard(**bad)))
+    response = client.post(
+        url(registration, "inspect/new"), {**inspection_post(**valid_hazard(**bad)), **checklist_answers(registration)}
+    )
     assert response.status_code == 200
     assert not Inspection.objects.exists() and not Hazard.objects.exists()
     assert private_files() == before
@@ -387,7 +392,8 @@ def test_bad_inspections_save_nothing(client, inspector, bad):
 
 def test_hazards_result_without_hazards_is_shown_on_the_form(client, inspector):
     client.force_login(inspector)
-    response = client.post(url(work(Status.UNDER_WAY), "inspect/new"), inspection_post())
+    registration = work(Status.UNDER_WAY)
+    response = client.post(url(registration, "inspect/new"), {**inspection_post(), **checklist_answers(registration)})
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert not Inspection.objects.exists()
 

@@ -377,7 +377,7 @@ def test_next_steps_for_every_status(client, registration, status):
     assert escape(str(status.label)) in content
     assert f"/register/receipt/{registration.reference}/" in content
     correct = f'href="/register/correct/{registration.reference}/"'
-    assert (correct in content) == (status == Status.RETURNED)
+    assert (correct in content) == (status in {Status.RETURNED, Status.FOUND_UNREGISTERED})
 
 
 def test_next_steps_are_all_different():
