@@ -62,7 +62,9 @@ def annotate_round(queryset, today=None):
     category_interval = F("category__inspection_interval_days")
     queryset = annotate_hazard_counts(queryset, today).annotate(
         last_inspected_at=last_inspected,
-        interval_days=Least(category_interval, Coalesce(shortest_operation, category_interval)),
+        interval_days=Least(
+            category_interval, Coalesce(shortest_operation, category_interval), output_field=IntegerField()
+        ),
         due_hazard_count=Coalesce(_subquery(due_soon, "pk", Count, IntegerField()), Value(0)),
     )
     return queryset.annotate(

@@ -64,8 +64,15 @@ def load(apps, schema_editor):
         checklist, created = Checklist.objects.get_or_create(name=name, defaults={"sort_order": order})
         if not created:
             continue
-        checklist.categories.set(WorkCategory.objects.filter(name__in=categories))
-        checklist.high_risk_operations.set(HighRiskOperation.objects.filter(code__in=operations))
+        # Through the link tables: a parental many-to-many is written only by a ClusterableModel's save.
+        Checklist.categories.through.objects.bulk_create(
+            Checklist.categories.through(checklist_id=checklist.pk, workcategory_id=pk)
+            for pk in WorkCategory.objects.filter(name__in=categories).values_list("pk", flat=True)
+        )
+        Checklist.high_risk_operations.through.objects.bulk_create(
+            Checklist.high_risk_operations.through(checklist_id=checklist.pk, highriskoperation_id=pk)
+            for pk in HighRiskOperation.objects.filter(code__in=operations).values_list("pk", flat=True)
+        )
         for position, (text, category, days) in enumerate(items):
             ChecklistItem.objects.create(
                 checklist=checklist, sort_order=position, text=text, hazard_category=category, deadline_days=days
