@@ -78,8 +78,8 @@ def chromium():
         browser.close()
 
 
-def _new_page(chromium, viewport):
-    context = chromium.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
+def _new_page(chromium, viewport, **options):
+    context = chromium.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", **options)
     context.set_default_timeout(15_000)
     # Anything the Content-Security-Policy blocked fails the test (see _close).
     context.csp_violations = []
@@ -99,6 +99,19 @@ def _close(context):
 @pytest.fixture
 def phone_page(chromium):
     context, page = _new_page(chromium, PHONE)
+    yield page
+    _close(context)
+
+
+@pytest.fixture
+def located_phone_page(chromium):
+    """A phone that gives its position (in Huli) when a page asks for it."""
+    context, page = _new_page(
+        chromium,
+        PHONE,
+        geolocation={"latitude": 24.5102, "longitude": 118.1461, "accuracy": 15},
+        permissions=["geolocation"],
+    )
     yield page
     _close(context)
 

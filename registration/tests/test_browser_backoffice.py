@@ -60,6 +60,12 @@ def check_region(page, assert_accessible):
     assert_accessible(page)
 
 
+def answer_the_checklist(page):
+    """Every checklist item compliant, then open the block of other hazards."""
+    page.get_by_role("button", name="其余未填项全部合格").click()
+    page.locator("details.backoffice-hazards > summary").click()
+
+
 def fits_the_phone(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
@@ -105,6 +111,7 @@ def test_review_inspection_rectification_write_off_and_lookup(
     assert fits_the_phone(phone)
     check_region(phone, assert_accessible)
     phone.locator('input[name="result"][value="hazards"]').check()
+    answer_the_checklist(phone)
     phone.locator("#id_hazards-0-category").select_option("fall_protection")
     phone.locator("#id_hazards-0-description").fill("三楼临边无防护栏杆")
     phone.locator("#id_hazards-0-photo").set_input_files(str(photo))

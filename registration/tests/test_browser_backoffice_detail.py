@@ -12,7 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registration.models import Hazard, Registration, Status
-from registration.tests.test_browser_backoffice import detail, fits_the_phone, follow, log_in, people, submit  # noqa: F401
+from registration.tests.test_browser_backoffice import (
+    answer_the_checklist,
+    detail,
+    fits_the_phone,
+    follow,
+    log_in,
+    people,
+    submit,
+)  # noqa: F401
 from registration.tests.test_forms import image_bytes
 
 pytestmark = [pytest.mark.browser]
@@ -50,6 +58,7 @@ def test_photos_write_off_override_history_and_ledger_on_a_phone(
     inspector.goto(detail(base, first))
     follow(inspector, f"/works/{first.pk}/inspect/new/")
     inspector.locator('input[name="result"][value="hazards"]').check()
+    answer_the_checklist(inspector)
     deadline = inspector.locator("#id_hazards-0-deadline").get_attribute("min")
     inspector.locator("#id_hazards-0-category").select_option("fall_protection")
     inspector.locator("#id_hazards-0-description").fill("三楼临边无防护栏杆")
