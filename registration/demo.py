@@ -26,10 +26,12 @@ from .models import (
     OwnerType,
     RegistrantRole,
     Registration,
+    Report,
     Satisfaction,
     Status,
     WorkCategory,
 )
+from .reports import services as report_services
 
 HULI, DIANQIAN, HESHAN, JIANGTOU, JINSHAN = "350206001", "350206002", "350206003", "350206004", "350206005"
 
@@ -39,6 +41,7 @@ STAFF = {
     "officer_huli": ("湖里街道纳管员（演示）", roles.STREET_OFFICER, [HULI]),
     "inspector_huli": ("湖里街道专职安全员（演示）", roles.SAFETY_INSPECTOR, [HULI]),
     "officer_jiangtou": ("江头街道纳管员（演示）", roles.STREET_OFFICER, [JIANGTOU]),
+    "grid_huli": ("湖里街道社区网格员（演示）", roles.GRID_WORKER, [HULI]),
     "editor": ("内容编辑（演示）", roles.CONTENT_EDITOR, []),
 }
 # The demo summary prints every login in DEMO_USERS.
@@ -66,8 +69,37 @@ def ensure_staff():
         wanted = set(Street.objects.filter(code__in=street_codes).values_list("pk", flat=True))
         if set(profile.streets.values_list("pk", flat=True)) != wanted:
             profile.streets.set(wanted)
+        if role == roles.GRID_WORKER and not profile.communities.exists():
+            profile.communities.set(Community.objects.filter(street__code__in=street_codes).order_by("sort_order")[:1])
         users[username] = user
     return users
+
+
+# (subject, address, what was seen, reporter's mobile): reports waiting for 湖里街道's triage.
+DEMO_REPORTS = [
+    ("unregistered", "湖里区华昌路12号3楼外墙" + DEMO_MARKER, "有人在外墙装空调外机，楼下没有登记回执", "13700000009"),
+    ("unsafe", "湖里区兴隆路5号" + DEMO_MARKER, "脚手架没有防护栏杆，工人在4米高处作业", ""),
+]
+
+
+def ensure_reports(users):
+    """Two reports waiting in 湖里街道, one of them from the demo grid worker."""
+    if Report.objects.filter(address__endswith=DEMO_MARKER).exists():
+        return 0
+    place = Community.objects.filter(street__code=HULI).order_by("sort_order").first()
+    for index, (subject, address, description, mobile) in enumerate(DEMO_REPORTS):
+        report_services.submit_report(
+            {
+                "subject": subject,
+                "street": place.street,
+                "community": place,
+                "address": address,
+                "description": description,
+                "reporter_mobile": mobile,
+            },
+            reported_by=users["grid_huli"] if index else None,
+        )
+    return len(DEMO_REPORTS)
 
 
 def _work_data(index, street):
@@ -205,4 +237,5 @@ def load():
     roles.sync_roles(django_apps)
     users = ensure_staff()
     created = ensure_works(users)
-    return [f"Back office: {len(users)} staff logins, {created} demo works created"]
+    reports = ensure_reports(users)
+    return [f"Back office: {len(users)} staff logins, {created} demo works and {reports} reports created"]

@@ -25,9 +25,11 @@ from portal.validators import USCC_ALPHABET, resident_id_check_character, uscc_c
 
 from . import services
 from .models.backoffice import EnforcementReferral, Hazard, HazardCategory, Inspection, InspectionResult
+from .models.reports import Report, ReportSource, ReportStatus, ReportSubject
 from .models.works import (
     ContractorType,
     HighRiskOperation,
+    Origin,
     OwnerType,
     RegistrantRole,
     Registration,
@@ -37,8 +39,19 @@ from .models.works import (
     WorkCategory,
     WorkKind,
 )
+from .reports.services import reference_prefix
 
 BATCH = 5000
+REPORT_SUBJECT_CUM = [5, 9, 10]  # unregistered, unsafe, other
+REPORT_TEXTS = [
+    "楼下有人装空调外机，没看到登记回执",
+    "外墙作业人员没有系安全带",
+    "装修噪音很大，门口没有登记二维码",
+    "楼顶在焊接，旁边堆着纸箱",
+    "防盗网安装工人站在窗外作业",
+    "电线拖在积水里，配电箱没有盖",
+]
+CLOSE_REASONS = ["现场核查未发现施工", "重复举报，已合并处理", "属于日常维修，不在纳管范围", "已责令现场整改并复查合格"]
 INSPECTORS_PER_STREET = 3
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余叶杜苏魏程吕丁沈洪"
@@ -506,11 +519,70 @@ class Generator:
             closed_at=closed,
         )
 
-    def run(self, works, inspections, hazard_rate):
-        """Create everything; return the counts of rows created."""
+    # --- reports (吹哨) ---------------------------------------------------------
+
+    def report(self, community, created, works_nearby):
+        """One report: most are decided a few days later, a tenth of the decided
+        ones found an unregistered work (then counted as ``Origin.FOUND``)."""
+        officer, inspectors = self.staff[community.street_id]
+        report = Report(
+            source=ReportSource.GRID_WORKER if self.rng.random() < 0.6 else ReportSource.PUBLIC,
+            subject=self.pick(list(ReportSubject), REPORT_SUBJECT_CUM),
+            street_id=community.street_id,
+            community=community,
+            address=self.address(community),
+            description=self.rng.choice(REPORT_TEXTS),
+            reporter_mobile=self.mobile() if self.rng.random() < 0.5 else "",
+            created_at=created,
+        )
+        if created.date() > self.today - datetime.timedelta(days=3):
+            if self.rng.random() < 0.4:
+                report.status, report.assigned_inspector = ReportStatus.INSPECTOR_SENT, self.rng.choice(inspectors)
+            return report
+        r = self.rng.random()
+        report.triaged_by, report.triaged_at = officer, created + datetime.timedelta(days=self.rng.randint(1, 3))
+        if works_nearby and r < 0.55:
+            report.status, report.registration = ReportStatus.LINKED, self.rng.choice(works_nearby)
+            report.outcome = "经核查，该工程已登记并纳入安全管理。"
+        elif works_nearby and r < 0.65:
+            report.status, report.registration = ReportStatus.FOUND_UNREGISTERED, self.rng.choice(works_nearby)
+            report.outcome = "经核查，该工程未登记，已责令补办登记。"
+        else:
+            report.status, report.outcome = ReportStatus.CLOSED, self.rng.choice(CLOSE_REASONS)
+        return report
+
+    def create_reports(self, works, count):
+        by_street = {}
+        for work in works:
+            by_street.setdefault(work.street_id, []).append(work)
+        days = (self.today - self.start).days + 1
+        reports = []
+        for _ in range(count):
+            community = self.rng.choice(self.communities)
+            created = self.moment(self.start + datetime.timedelta(days=self.rng.randrange(days)))
+            reports.append(self.report(community, created, by_street.get(community.street_id)))
+        reports.sort(key=lambda report: report.created_at)
+        prefix = reference_prefix()
+        by_year = {}
+        for report in reports:
+            by_year.setdefault(report.created_at.astimezone(self.tz).year, []).append(report)
+        for year, group in by_year.items():
+            for report, reference in zip(group, services.allocate_references(len(group), prefix=prefix, year=year)):
+                report.reference = reference
+        Report.objects.bulk_create(reports, batch_size=BATCH)
+        found = {report.registration_id for report in reports if report.status == ReportStatus.FOUND_UNREGISTERED}
+        Registration.objects.filter(pk__in=found).update(origin=Origin.FOUND)
+        self.log(f"{len(reports)} reports, {len(found)} works found unregistered")
+        return len(reports)
+
+    def run(self, works, inspections, hazard_rate, reports=None):
+        """Create everything; return the counts of rows created. ``reports``
+        defaults to one per 20 works (an assumption: the evaluation gives no figure)."""
         timestamps = _fields(Registration, "submitted_at", "updated_at") + _fields(StatusChange, "created_at")
         with explicit_timestamps(*timestamps, *_fields(Inspection, "created_at")):
             with transaction.atomic():
                 created = self.create_works(works)
             totals = self.create_inspections(created, inspections, hazard_rate)
+        with transaction.atomic():
+            totals["reports"] = self.create_reports(created, works // 20 if reports is None else reports)
         return {"works": len(created), **totals}

@@ -44,13 +44,14 @@ from ..models import (
     Hazard,
     HighRiskOperation,
     Inspection,
+    Origin,
     Registration,
     Status,
     StatusChange,
     WorkCategory,
     WorkKind,
 )
-from ..services import PUBLIC_ACTOR, log_action
+from ..services import PUBLIC_ACTOR, log_action, registration_rate
 from .actions import annotate_hazard_counts
 from .permissions import (
     scope_attachments,
@@ -115,6 +116,7 @@ class RegistrationFilterSet(WagtailFilterSet):
     completion_requested = django_filters.ChoiceFilter(
         label=_("completion write-off requested"), choices=YES_NO, method="filter_completion_requested"
     )
+    origin = django_filters.ChoiceFilter(label=_("origin"), choices=Origin.choices)
 
     class Meta:
         model = Registration
@@ -174,6 +176,7 @@ class RegistrationIndexView(LocalSpreadsheetExportMixin, generic.IndexView):
         "high_risk_names",
         "insured",
         "get_status_display",
+        "get_origin_display",
         "planned_start",
         "planned_end",
         "submitted_at",
@@ -193,6 +196,7 @@ class RegistrationIndexView(LocalSpreadsheetExportMixin, generic.IndexView):
         "get_registrant_role_display": _("registered by"),
         "high_risk_names": _("high-risk operations"),
         "get_status_display": _("status"),
+        "get_origin_display": _("origin"),
         "last_inspected_at": _("last inspection"),
         "open_hazard_count": _("open hazards"),
         "overdue_hazard_count": _("overdue hazards"),
@@ -475,7 +479,9 @@ class WorksSummaryPanel(Component):
             .annotate(n=Count("pk"))
         )
         hazards = scope_hazards(Hazard.objects.all(), self.user)
+        rate = registration_rate(scope_registrations(Registration.objects.all(), self.user))
         return {
+            "registration_rate": rate,
             "rows": [(status.label, status.value, counts.get(status.value, 0)) for status in Status],
             "total": sum(counts.values()),
             "overdue_hazards": hazards.overdue().count(),

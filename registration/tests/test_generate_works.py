@@ -114,3 +114,20 @@ def test_allocate_references_takes_a_block_after_single_numbers():
         "HL-2030-000004",
     ]
     assert services.allocate_reference(prefix="HL", year=2030) == "HL-2030-000005"
+
+
+def test_reports_follow_the_works_and_found_ones_count_as_found():
+    from registration.models import Origin, Report, ReportStatus
+
+    output = generate(works=400, inspections=0, seed=5)
+    assert "20 reports" in output and Report.objects.count() == 20
+    references = list(Report.objects.values_list("reference", flat=True))
+    assert len(set(references)) == 20 and all(re.fullmatch(r"HLJB-20\d\d-\d{6}", ref) for ref in references)
+    assert not Report.objects.exclude(community__street=F("street")).exists()
+    assert not Report.objects.filter(registration__isnull=False).exclude(registration__street=F("street")).exists()
+    found = Report.objects.filter(status=ReportStatus.FOUND_UNREGISTERED).values("registration")
+    assert set(Registration.objects.filter(origin=Origin.FOUND).values_list("pk", flat=True)) == {
+        row["registration"] for row in found
+    }
+    generate(works=10, reports=7, seed=6)
+    assert Report.objects.count() == 27

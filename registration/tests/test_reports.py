@@ -469,3 +469,35 @@ def test_two_officers_deciding_at_once_give_one_decision():
     report.refresh_from_db()
     assert report.is_decided
     assert Registration.objects.count() == (1 if report.status == ReportStatus.FOUND_UNREGISTERED else 0)
+
+
+def test_found_unregistered_works_lower_the_registration_rate_on_the_dashboard(client, officer):
+    from registration.services import registration_rate
+
+    for _ in range(3):
+        work(Status.UNDER_WAY)
+    work(Status.UNDER_WAY, street_code=JIANGTOU)
+    services.open_found_unregistered(
+        make_report(),
+        officer,
+        {
+            "category": WorkCategory.objects.get(name="空调安装、维护、拆除"),
+            "owner_name": "张业主",
+            "owner_mobile": "13600000006",
+            "contractor_name": "",
+            "worker_count": 1,
+            "description": "x",
+        },
+    )
+    assert registration_rate(Registration.objects.filter(street__code=HULI)) == (3, 1, 75.0)
+    assert registration_rate(Registration.objects.none()) == (0, 0, None)
+    client.force_login(officer)
+    row = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "75.0%（1 项发现未登记）" in row
+    export = client.get(reverse("works:index") + "?origin=found&export=csv")
+    content = (
+        b"".join(export.streaming_content).decode("utf-8-sig")
+        if export.streaming
+        else export.content.decode("utf-8-sig")
+    )
+    assert "举报或巡查发现后补登" in content and content.count("\n") == 2

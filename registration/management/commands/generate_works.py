@@ -25,6 +25,9 @@ class Command(BaseCommand):
             default=HULI_HAZARD_RATE,
             help="Share of inspections that find a hazard (default: Huli's, about 0.006).",
         )
+        parser.add_argument(
+            "--reports", type=int, default=None, help="Reports (吹哨) to create (default: one per 20 works)."
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--start",
@@ -34,16 +37,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--force", action="store_true", help="Run even where demo content is not allowed.")
 
-    def handle(self, *args, works, inspections, hazard_rate, seed, start, force, **options):
+    def handle(self, *args, works, inspections, hazard_rate, seed, start, force, reports=None, **options):
         if not getattr(settings, "ALLOW_DEMO_CONTENT", False) and not force:
             raise CommandError("Demo content is not allowed with these settings (ALLOW_DEMO_CONTENT); use --force.")
-        if works < 1 or inspections < 0 or not 0 <= hazard_rate <= 1:
+        if works < 1 or inspections < 0 or not 0 <= hazard_rate <= 1 or (reports or 0) < 0:
             raise CommandError("Give --works ≥ 1, --inspections ≥ 0 and a --hazard-rate between 0 and 1.")
         verbose = options["verbosity"] > 1
         began = time.monotonic()
         try:
             generator = Generator(seed=seed, start=start, log=self.stdout.write if verbose else lambda text: None)
-            counts = generator.run(works, inspections, hazard_rate)
+            counts = generator.run(works, inspections, hazard_rate, reports=reports)
         except ValueError as error:
             raise CommandError(str(error)) from error
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
