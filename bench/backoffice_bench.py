@@ -100,13 +100,37 @@ def staff_user(role):
     from portal.models import StaffProfile, Street
     from registration import roles
 
-    group = {"officer": roles.STREET_OFFICER, "district": roles.DISTRICT_ADMIN}[role]
+    group = {
+        "officer": roles.STREET_OFFICER,
+        "district": roles.DISTRICT_ADMIN,
+        "inspector": roles.SAFETY_INSPECTOR,
+        "grid": roles.GRID_WORKER,
+    }[role]
     user = get_user_model().objects.create_user(f"bench_{role}", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
     profile = StaffProfile.objects.create(user=user)
-    if role == "officer":
+    if role != "district":
         profile.streets.set(Street.objects.filter(code="350206001"))
+    if role == "grid":
+        profile.communities.set(Street.objects.get(code="350206001").communities.order_by("sort_order")[:1])
     return user
+
+
+def field_paths():
+    """Issue 14's pages: the round, the report list, a report and its triage form, a grid worker's list."""
+    from django.urls import reverse
+
+    from registration.models import Report, ReportStatus
+
+    report = Report.objects.filter(street__code="350206001", status=ReportStatus.NEW).order_by("-pk").first()
+    pages = {
+        "inspector": [reverse("registration_backoffice:round"), reverse("registration_backoffice:round") + "?p=20"],
+        "officer": [reverse("reports:index"), reverse("hazards:index")],
+        "grid": [reverse("reports:community_works"), reverse("reports:index")],
+    }
+    if report:
+        pages["officer"] += [reverse("reports:inspect", args=[report.pk]), reverse("reports:found", args=[report.pk])]
+    return pages
 
 
 def default_admin_paths():
@@ -133,22 +157,31 @@ def default_admin_paths():
     ]
 
 
-def admin_pages(paths, roles_to_time):
+def admin_pages(paths_by_role):
+    """name -> callable fetching the page; each call also records the page's SQL query count."""
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     checks = {}
-    for role in roles_to_time:
+    for role, paths in paths_by_role.items():
         client = Client()
         client.force_login(staff_user(role))
         for path in paths:
+            name = f"{role}: GET {path}"
 
-            def run(client=client, path=path):
-                response = client.get(path)
-                assert response.status_code == 200, (path, response.status_code)
-                b"".join(response.streaming_content) if response.streaming else response.content
+            def run(client=client, path=path, name=name):
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(path)
+                    assert response.status_code == 200, (path, response.status_code)
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                QUERY_COUNTS[name] = len(queries)
 
-            checks[f"{role}: GET {path}"] = run
+            checks[name] = run
     return checks
+
+
+QUERY_COUNTS = {}
 
 
 def main():
@@ -162,7 +195,7 @@ def main():
     parser.add_argument(
         "--admin-role",
         action="append",
-        choices=["officer", "district"],
+        choices=["officer", "district", "inspector", "grid"],
         default=[],
         help="time the admin pages as this role (default: both)",
     )
@@ -184,12 +217,17 @@ def main():
             for model in (Registration, StatusChange, Inspection, Hazard, EnforcementReferral)
         }
         print(f"{vendor}: generated in {load:.1f} s: {counts}")
-        print("| query | median ms | p95 ms |\n|---|---|---|")
+        print("| query | median ms | p95 ms | SQL queries |\n|---|---|---|---|")
         paths = args.admin_path or default_admin_paths()
-        checks = {**works_page_queries(), **admin_pages(paths, args.admin_role or ["officer", "district"])}
+        by_role = {role: paths for role in args.admin_role or ["officer", "district"]}
+        if not args.admin_path:
+            for role, extra in field_paths().items():
+                if not args.admin_role or role in args.admin_role:
+                    by_role[role] = by_role.get(role, []) + extra
+        checks = {**works_page_queries(), **admin_pages(by_role)}
         for name, function in checks.items():
             median, p95 = timed(function, args.repeat)
-            print(f"| {name} | {median:.1f} | {p95:.1f} |")
+            print(f"| {name} | {median:.1f} | {p95:.1f} | {QUERY_COUNTS.get(name, '')} |")
 
 
 if __name__ == "__main__":
