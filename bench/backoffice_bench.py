@@ -218,8 +218,11 @@ def main():
         }
         print(f"{vendor}: generated in {load:.1f} s: {counts}")
         print("| query | median ms | p95 ms | SQL queries |\n|---|---|---|---|")
-        paths = args.admin_path or default_admin_paths()
-        by_role = {role: paths for role in args.admin_role or ["officer", "district"]}
+        roles = args.admin_role or ["officer", "district"]
+        if args.admin_path:
+            by_role = {role: args.admin_path for role in roles}
+        else:  # grid workers see no works list: only their own pages (field_paths)
+            by_role = {role: default_admin_paths() for role in roles if role != "grid"}
         if not args.admin_path:
             for role, extra in field_paths().items():
                 if not args.admin_role or role in args.admin_role:
