@@ -122,7 +122,8 @@ def field_paths():
 
     from registration.models import Report, ReportStatus
 
-    report = Report.objects.filter(street__code="350206001", status=ReportStatus.NEW).order_by("-pk").first()
+    waiting = (ReportStatus.NEW, ReportStatus.INSPECTOR_SENT)  # the triage form takes undecided reports only
+    report = Report.objects.filter(street__code="350206001", status__in=waiting).order_by("-pk").first()
     pages = {
         "inspector": [reverse("registration_backoffice:round"), reverse("registration_backoffice:round") + "?p=20"],
         "officer": [reverse("reports:index"), reverse("hazards:index")],
