@@ -122,8 +122,11 @@ def field_paths():
 
     from registration.models import Report, ReportStatus
 
-    waiting = (ReportStatus.NEW, ReportStatus.INSPECTOR_SENT)  # the triage form takes undecided reports only
-    report = Report.objects.filter(street__code="350206001", status__in=waiting).order_by("-pk").first()
+    report = Report.objects.filter(street__code="350206001").order_by("-pk").first()
+    if report and report.is_decided:  # the triage form takes an undecided report: reopen the newest
+        Report.objects.filter(pk=report.pk).update(
+            status=ReportStatus.NEW, registration=None, triaged_by=None, triaged_at=None, outcome=""
+        )
     pages = {
         "inspector": [reverse("registration_backoffice:round"), reverse("registration_backoffice:round") + "?p=20"],
         "officer": [reverse("reports:index"), reverse("hazards:index")],
