@@ -51,8 +51,8 @@ format: install
 
 # Refresh and compile the translation catalogues (needs GNU gettext: apt-get install gettext).
 messages: install
-	for app in portal home registration training; do (cd $$app && PYTHONPATH=$(CURDIR) ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete --ignore='tests/*'); done
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore='portal/*' --ignore='home/*' --ignore='registration/*' --ignore='training/*' --ignore='.venv/*' --ignore='bench/*' --ignore='test-artifacts/*' --ignore='staticfiles/*'
+	for app in portal home registration training evaluation; do (cd $$app && PYTHONPATH=$(CURDIR) ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete --ignore='tests/*'); done
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore='portal/*' --ignore='home/*' --ignore='registration/*' --ignore='training/*' --ignore='evaluation/*' --ignore='.venv/*' --ignore='bench/*' --ignore='test-artifacts/*' --ignore='staticfiles/*'
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install

@@ -25,6 +25,7 @@ from portal.validators import USCC_ALPHABET, resident_id_check_character, uscc_c
 
 from . import services
 from .models.backoffice import EnforcementReferral, Hazard, HazardCategory, Inspection, InspectionResult
+from .models.incidents import Incident, IncidentSeverity, IncidentType
 from .models.reports import Report, ReportSource, ReportStatus, ReportSubject
 from .models.works import (
     ContractorType,
@@ -53,6 +54,17 @@ REPORT_TEXTS = [
 ]
 CLOSE_REASONS = ["现场核查未发现施工", "重复举报，已合并处理", "属于日常维修，不在纳管范围", "已责令现场整改并复查合格"]
 INSPECTORS_PER_STREET = 3
+# The incidents of Huli's evaluation: (year, kind, type, number).
+SEED_INCIDENTS = [
+    (2023, WorkKind.SMALL_WORK, IncidentType.FALL, 4),
+    (2023, WorkKind.SMALL_WORK, IncidentType.MECHANICAL, 1),
+    (2024, WorkKind.SMALL_WORK, IncidentType.FALL, 2),
+    (2024, WorkKind.SPORADIC, IncidentType.FALL, 6),
+]
+INCIDENT_SUMMARIES = {
+    IncidentType.FALL: "作业人员在外墙作业时未系挂安全带，从脚手架坠落受伤",
+    IncidentType.MECHANICAL: "切割机防护罩缺失，作业人员手部被割伤",
+}
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余叶杜苏魏程吕丁沈洪"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志文斌海燕玲鹏辉宇晨浩婷雪琳凯峰"
@@ -575,6 +587,37 @@ class Generator:
         self.log(f"{len(reports)} reports, {len(found)} works found unregistered")
         return len(reports)
 
+    # --- incidents ----------------------------------------------------------------
+
+    def create_incidents(self, works):
+        """Huli's incidents of 2023 and 2024 (SEED_INCIDENTS), on works of their
+        kind under way at the time, for the years the generated works cover."""
+        incidents = []
+        for year, kind, incident_type, number in SEED_INCIDENTS:
+            candidates = [
+                work
+                for work in works
+                if work.kind == kind and work.planned_start.year == year and self.inspection_window(work)
+            ]
+            for _ in range(number if candidates else 0):
+                work = self.rng.choice(candidates)
+                first, last = self.inspection_window(work)
+                incidents.append(
+                    Incident(
+                        occurred_on=first + datetime.timedelta(days=self.rng.randrange((last - first).days + 1)),
+                        street_id=work.street_id,
+                        community_id=work.community_id,
+                        registration=work,
+                        kind=kind,
+                        incident_type=incident_type,
+                        severity=IncidentSeverity.GENERAL if self.rng.random() < 0.3 else IncidentSeverity.MINOR,
+                        injuries=1,
+                        summary=INCIDENT_SUMMARIES[incident_type],
+                    )
+                )
+        Incident.objects.bulk_create(incidents)
+        return len(incidents)
+
     def run(self, works, inspections, hazard_rate, reports=None):
         """Create everything; return the counts of rows created. ``reports``
         defaults to one per 20 works (an assumption: the evaluation gives no figure)."""
@@ -585,4 +628,9 @@ class Generator:
             totals = self.create_inspections(created, inspections, hazard_rate)
         with transaction.atomic():
             totals["reports"] = self.create_reports(created, works // 20 if reports is None else reports)
+            totals["incidents"] = self.create_incidents(created)
         return {"works": len(created), **totals}
+
+    @property
+    def years(self):
+        return list(range(self.start.year, self.today.year + 1))

@@ -46,6 +46,9 @@ ROLE_PERMISSIONS = {
         "registration.view_servicerating",
         "registration.view_report",
         "registration.change_report",
+        "registration.view_incident",
+        "registration.add_incident",
+        "registration.change_incident",
     ],
     SAFETY_INSPECTOR: [
         ACCESS_ADMIN,
@@ -59,6 +62,7 @@ ROLE_PERMISSIONS = {
         "registration.change_hazard",
         "registration.view_completionrequest",
         "registration.view_report",
+        "registration.view_incident",
     ],
     GRID_WORKER: [ACCESS_ADMIN, "registration.add_report", "registration.view_report"],
     CONTENT_EDITOR: [ACCESS_ADMIN],
@@ -75,5 +79,5 @@ STREET_SCOPED_ROLES = (STREET_OFFICER, SAFETY_INSPECTOR, GRID_WORKER)
 
 def sync_roles(apps):
     """The back-office groups and their permissions (portal/roles.py); called by
-    the migrations 0004, 0005, 0009, 0010 and 0012 and by the demo loader."""
+    the migrations 0004, 0005, 0009, 0010, 0012 and 0014 and by the demo loader."""
     portal_roles.sync_roles(apps, ROLE_PERMISSIONS, page_permissions=PAGE_PERMISSIONS)

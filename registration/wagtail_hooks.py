@@ -12,6 +12,7 @@ from portal.staff import in_group
 from . import roles
 from .backoffice.hazards import HazardViewSet
 from .backoffice.history import register_work_actions
+from .backoffice.incidents import IncidentViewSet
 from .backoffice.ratings import RatingViewSet
 from .backoffice.works_views import RegistrationViewSet, WorksSummaryPanel, download_attachment, hazard_photo
 from .models import Checklist, HighRiskOperation, WorkCategory
@@ -75,6 +76,11 @@ def register_hazards_viewset():
 @hooks.register("register_admin_viewset")
 def register_reports_viewset():
     return ReportViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_incidents_viewset():
+    return IncidentViewSet()
 
 
 class GridWorkerMenuItem(MenuItem):

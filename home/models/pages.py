@@ -60,12 +60,15 @@ class HomePage(CJKSearchMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         """Entry points, latest notices and featured videos, in a fixed number of queries."""
+        from evaluation.public import counters
+
         from .leaflet import LeafletPage
         from .notices import NoticePage
         from .policies import PolicyIndexPage
         from .videos import VideoIndexPage, VideoPage
 
         context = super().get_context(request, *args, **kwargs)
+        context["counters"] = counters()
         children = self.get_children().live().public()
         context["policy_index"] = children.type(PolicyIndexPage).first()
         context["leaflet"] = children.type(LeafletPage).first()

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "home",
     "registration",
     "training",
+    "evaluation",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

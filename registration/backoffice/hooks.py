@@ -11,6 +11,7 @@ from wagtail.admin.widgets import Button
 from ..field.views import RoundView
 from ..models import CompletionRequestStatus, Status
 from . import action_views as views
+from . import parties_views
 from .actions import ACTIVE, LOG_ACTIONS, REVIEWABLE, open_hazards
 from .history import JOURNEY_ACTIONS, register_work_actions
 
@@ -119,4 +120,33 @@ def register_paper_entry_menu_item():
         name="paper-registration",
         icon_name="doc-full",
         order=160,
+    )
+
+
+# --- the parties' records ----------------------------------------------------
+
+party_urlpatterns = [
+    path("<slug:kind>/", parties_views.PartyListView.as_view(), name="index"),
+    path("<slug:kind>/<int:pk>/", parties_views.PartyDetailView.as_view(), name="detail"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_party_urls():
+    return [path("parties/", include((party_urlpatterns, "registration_parties"), namespace="registration_parties"))]
+
+
+class PartiesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("registration.view_registration")
+
+
+@hooks.register("register_admin_menu_item")
+def register_parties_menu_item():
+    return PartiesMenuItem(
+        _("Contractors and property companies"),
+        reverse("registration_parties:index", args=["contractor"]),
+        name="parties",
+        icon_name="group",
+        order=130,
     )

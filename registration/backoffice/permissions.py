@@ -78,3 +78,14 @@ def can_view_hazard(user, hazard):
 def can_view_attachment(user, attachment):
     """Attachments go with their work: whoever may see the work may download them."""
     return can_view_registration(user, attachment.registration)
+
+
+def visible_streets(user):
+    """The streets the user works for, as a queryset (every street for the district)."""
+    from portal.models import Street
+
+    streets = user_streets(user)
+    return Street.objects.all() if streets is None else Street.objects.filter(pk__in=streets)
+
+
+scope_incidents = scope_registrations

@@ -13,16 +13,14 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from portal.admin_views import ListOnlyViewSetMixin, ScopedViewSetMixin
 from portal.display import ValueColumn
 from portal.exports import LocalSpreadsheetExportMixin
-from portal.models import Street
 
 from ..aftercare import ratings_by_street
 from ..models import Satisfaction, ServiceRating
-from .permissions import scope_ratings, user_streets
+from .permissions import scope_ratings, visible_streets
 
 
 def _streets_for(request):
-    streets = user_streets(request.user)
-    return Street.objects.all() if streets is None else Street.objects.filter(pk__in=streets)
+    return visible_streets(request.user)
 
 
 class RatingFilterSet(WagtailFilterSet):

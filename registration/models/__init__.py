@@ -3,5 +3,7 @@
 from .aftercare import *  # noqa: F403
 from .backoffice import *  # noqa: F403
 from .field import *  # noqa: F403
+from .incidents import *  # noqa: F403
+from .parties import *  # noqa: F403
 from .reports import *  # noqa: F403
 from .works import *  # noqa: F403

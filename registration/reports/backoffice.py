@@ -27,7 +27,7 @@ from portal.admin_views import ScopedViewSetMixin, refusal
 from portal.audit import record
 from portal.display import ValueColumn
 from portal.exports import LocalSpreadsheetExportMixin
-from portal.models import AuditAction, Community, StaffProfile, Street
+from portal.models import AuditAction, Community, StaffProfile
 
 from .. import roles
 from .. import services as registration_services
@@ -37,7 +37,7 @@ from ..backoffice.permissions import (
     is_grid_worker_only,
     scope_community_works,
     scope_reports,
-    user_streets,
+    visible_streets,
 )
 from ..backoffice.photos import photo_response, wants_thumbnail
 from ..models import Registration, Report, ReportPhoto, ReportSource, ReportStatus, ReportSubject
@@ -49,8 +49,7 @@ from .public_views import save_report
 
 
 def _streets_for(request):
-    streets = user_streets(request.user)
-    return Street.objects.all() if streets is None else Street.objects.filter(pk__in=streets)
+    return visible_streets(request.user)
 
 
 class ReportFilterSet(WagtailFilterSet):

@@ -110,6 +110,7 @@ class ReportFilters:
     date_to: datetime.date | None = None
     role: str = ""
     street_id: int | None = None
+    street_ids: tuple = ()  # several streets (the evaluation figures); combines with street_id
     topic_id: int | None = None
     level: str = ""
 
@@ -160,6 +161,8 @@ def filter_trainees(queryset, filters, prefix=""):
         conditions[f"{prefix}role"] = filters.role
     if filters.street_id:
         conditions[f"{prefix}street_id"] = filters.street_id
+    if filters.street_ids:
+        conditions[f"{prefix}street_id__in"] = filters.street_ids
     return queryset.filter(**conditions)
 
 
@@ -167,10 +170,14 @@ def filter_records(queryset, filters):
     return filter_trainees(filter_sessions(queryset, filters, "session__"), filters, "trainee__")
 
 
+def counted_records():
+    """Every record that counts as a person-time, whoever may see it (the public counters)."""
+    return Attendance.objects.filter(status__in=ATTENDED, session__status=SessionStatus.HELD)
+
+
 def attended_records(user, filters):
     """The records that count as person-times, as the user may see them."""
-    records = Attendance.objects.filter(status__in=ATTENDED, session__status=SessionStatus.HELD)
-    return filter_records(visible_attendance(records, user), filters)
+    return filter_records(visible_attendance(counted_records(), user), filters)
 
 
 # --- person-times --------------------------------------------------------------

@@ -21,11 +21,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from portal.admin_views import forbidden
 from portal.audit import record_export
 from portal.validators import normalise_mobile
+from portal.xlsx import xlsx_response
 
 from ..models import Trainee
 from ..permissions import visible_trainees
 from . import figures, forms, tables
-from .xlsx import xlsx_response
 
 ROWS_PER_PAGE = 100
 SEARCH_LIMIT = 30

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from portal.xlsx import XLSX_TYPE
 from training import services
 from training.models import AttendanceStatus, Trainee, TraineeRole
-from training.reports.xlsx import XLSX_TYPE
 
 from .conftest import HULI, JIANGTOU, make_trainee, street
 from .report_data import counted, report_data  # noqa: F401 (fixture)

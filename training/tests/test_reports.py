@@ -280,8 +280,8 @@ def test_absentees_are_the_same_whatever_the_union_chunk(report_data, monkeypatc
 
 def test_report_workbook_writes_formula_like_text_as_text():
     """A trainee named "=HYPERLINK(…)" on an imported sheet stays a name in the export."""
-    from training.reports.tables import Cell, Table
-    from training.reports.xlsx import workbook
+    from portal.tables import Cell, Table
+    from portal.xlsx import workbook
 
     table = Table("人次", ["姓名", "人次"], rows=[[Cell('=HYPERLINK("http://evil.example")'), Cell(3)]])
     book = workbook(table, "人次", [("搜索", "=1+1")])

@@ -5,6 +5,7 @@ import datetime
 import time
 
 from django.conf import settings
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
 from registration.generator import Generator
@@ -28,6 +29,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reports", type=int, default=None, help="Reports (吹哨) to create (default: one per 20 works)."
         )
+        parser.add_argument(
+            "--person-times",
+            type=int,
+            default=1100,
+            help="Training person-times per year, through generate_training when installed (Huli: 1,100; 0: none).",
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--start",
@@ -37,7 +44,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--force", action="store_true", help="Run even where demo content is not allowed.")
 
-    def handle(self, *args, works, inspections, hazard_rate, seed, start, force, reports=None, **options):
+    def handle(
+        self, *args, works, inspections, hazard_rate, seed, start, force, reports=None, person_times=0, **options
+    ):
         if not getattr(settings, "ALLOW_DEMO_CONTENT", False) and not force:
             raise CommandError("Demo content is not allowed with these settings (ALLOW_DEMO_CONTENT); use --force.")
         if works < 1 or inspections < 0 or not 0 <= hazard_rate <= 1 or (reports or 0) < 0:
@@ -49,5 +58,8 @@ class Command(BaseCommand):
             counts = generator.run(works, inspections, hazard_rate, reports=reports)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        if person_times and "generate_training" in get_commands():
+            # By name: the training app stays optional, and registration does not import it.
+            call_command("generate_training", years=generator.years, person_times=person_times, seed=seed, force=True)
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(f"Created {summary} in {time.monotonic() - began:.1f} s.")

@@ -1,4 +1,4 @@
-"""Write a report table (tables.Table) as an XLSX workbook.
+"""Write a report table (portal.tables.Table) as an XLSX workbook, for every app.
 
 The first sheet is the table exactly as the page shows it: the headings,
 the rows and the totals row. The second sheet says what was asked (the
@@ -12,11 +12,11 @@ import io
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from portal.exports import keep_as_text, local_naive, sheet_title
+from .exports import keep_as_text, local_naive, sheet_title
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -52,7 +52,7 @@ def workbook(table, title, about):
         sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter].width = min(2 * width + 4, 50)
 
     notes = book.create_sheet(sheet_title(gettext("About this report")))
-    notes.append([gettext("Report"), str(title)])
+    notes.append([pgettext("spreadsheet", "Report"), str(title)])
     for label, value in about:
         notes.append([str(label), str(value)])
         keep_as_text(notes.cell(row=notes.max_row, column=2))
