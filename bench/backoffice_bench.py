@@ -117,7 +117,7 @@ def staff_user(role):
 
 
 def field_paths():
-    """Issue 14's pages: the round, the report list, a report and its triage form, a grid worker's list."""
+    """Issues 14 and 15's pages: the round, reports and triage, a grid worker's lists, the figures."""
     from django.urls import reverse
 
     from registration.models import Report, ReportStatus
@@ -134,7 +134,23 @@ def field_paths():
     }
     if report:
         pages["officer"] += [reverse("reports:inspect", args=[report.pk]), reverse("reports:found", args=[report.pk])]
+    pages["officer"] += figures_paths()
+    pages["district"] = figures_paths()
     return pages
+
+
+def figures_paths():
+    """Issue 15's pages: the dashboard over 24 months, the evaluation figures, the parties' lists."""
+    from django.urls import reverse
+
+    figures = reverse("evaluation:figures")
+    return [
+        reverse("wagtailadmin_home") + "?period=24m",
+        figures,
+        f"{figures}?date_from=2023-01-01&date_to=2023-12-31",
+        reverse("registration_parties:index", args=["contractor"]),
+        reverse("registration_parties:index", args=["property_company"]) + "?format=xlsx",
+    ]
 
 
 def default_admin_paths():
