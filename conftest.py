@@ -132,12 +132,16 @@ def desktop_page(chromium):
 
 @pytest.fixture
 def assert_accessible():
-    """Run axe-core on a Playwright page; fail on serious or critical violations."""
+    """Run axe-core on a Playwright page; fail on serious or critical violations.
+
+    Running animations (Wagtail's flash messages fade in) are let finish first:
+    axe would otherwise read their colours mid-fade."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
 
     def check(page):
+        page.evaluate("() => Promise.all(document.getAnimations().map((animation) => animation.finished))")
         results = axe.run(page)
         bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
         summary = "\n".join(

@@ -19,10 +19,6 @@ from registration.tests.test_browser_backoffice import log_in
 pytestmark = [pytest.mark.browser]
 
 
-def settle(page):
-    page.evaluate("() => Promise.all(document.getAnimations().map((animation) => animation.finished))")
-
-
 @pytest.fixture
 def officer(demo_site):
     cache.clear()
@@ -58,7 +54,6 @@ def test_an_officer_reads_prints_and_exports_the_figures(
         ".every((canvas) => window.Chart.getChart(canvas))"
     )
     assert page.locator("#evaluation-charts figure").count() == 5
-    settle(page)
     assert_accessible(page)
 
     # changing the period redraws the charts for it
@@ -80,7 +75,6 @@ def test_an_officer_reads_prints_and_exports_the_figures(
     expected = figures(officer, Period(datetime.date(datetime.date.today().year, 1, 1), datetime.date.today()))
     incidents_row = table.locator("tbody tr", has_text="安全事件").first.locator("td").first.inner_text()
     assert int(incidents_row) == expected.incidents == 1  # 江头's two are not counted
-    settle(page)
     assert_accessible(page)
 
     # print: a standalone A4 page

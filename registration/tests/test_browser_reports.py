@@ -37,10 +37,6 @@ def photo_file(tmp_path):
     return path
 
 
-def settle(page):
-    page.evaluate("() => Promise.all(document.getAnimations().map((animation) => animation.finished))")
-
-
 def test_a_citizen_report_becomes_a_found_unregistered_work(
     officers, live_server, phone_page, desktop_page, chromium, assert_accessible, tmp_path
 ):
@@ -94,7 +90,6 @@ def test_a_citizen_report_becomes_a_found_unregistered_work(
     officer.wait_for_url("**/admin/works/inspect/*/")
     registration = Registration.objects.get(origin=Origin.FOUND)
     assert registration.status == Status.FOUND_UNREGISTERED
-    settle(officer)
     assert_accessible(officer)
 
     # the citizen follows the report by its number
@@ -150,7 +145,6 @@ def test_a_grid_worker_reports_from_the_phone_and_staff_pages_pass_axe(
     phone.wait_for_url(base + reverse("reports:index"))
     report = Report.objects.get(reported_by=worker)
     assert report.reference in phone.locator("main").inner_text()
-    settle(phone)
     assert_accessible(phone)
 
     # the officer's hazards to follow up, and the district's checklist editor
