@@ -118,3 +118,45 @@ def test_production_deploy_check_stays_clean_with_every_switch_on():
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (" in result.stdout
+
+
+REDIS_URL = os.environ.get("SESSION_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
+@pytest.mark.django_db
+def test_a_login_lives_in_redis_where_another_server_finds_it(settings, client, django_user_model):
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    prefix = f"test-{secrets.token_hex(8)}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    user = django_user_model.objects.create_user("officer-on-a", password="pw-for-tests-1")
+    client.force_login(user)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    raw = redis.Redis.from_url(REDIS_URL)
+    try:
+        stored = raw.keys(f"{prefix}:*{key}")
+        assert len(stored) == 1 and raw.ttl(stored[0]) > 0  # in Redis, and it expires
+        from django.contrib.sessions.models import Session
+
+        assert not Session.objects.exists()  # nothing in this server's database
+        # "server B": its own connection to the same Redis reads the login
+        from django.contrib.sessions.backends.cache import SessionStore
+        from django.core.cache.backends.redis import RedisCache
+
+        other = SessionStore(session_key=key)
+        other._cache = RedisCache(REDIS_URL, {"KEY_PREFIX": prefix})
+        assert other.load()["_auth_user_id"] == str(user.pk)
+    finally:
+        for name in raw.keys(f"{prefix}:*"):
+            raw.delete(name)
