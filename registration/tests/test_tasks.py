@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import redis
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -180,8 +181,6 @@ WORKER_SECONDS = 90  # the whole exchange is bounded: start, deliver, send
 
 
 def _redis_reachable(url):
-    import redis
-
     try:
         return redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.RedisError:
@@ -238,3 +237,6 @@ def test_a_real_worker_sends_a_message_enqueued_by_a_status_change(celery_conf, 
             worker.kill()
             worker.wait()
         log.close()
+        broker = redis.Redis.from_url(BROKER_URL)  # kombu's bookkeeping of this run's queue
+        for name in broker.keys(f"*{queue}*"):
+            broker.delete(name)
