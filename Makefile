@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 # The address printed by the demo loader and used in links (e-mails, SMS) is the one served.
 export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: install run migrate demo test test-browser lint format messages bench clean
+.PHONY: install run migrate demo test test-browser lint format messages bench clean worker
 
 $(STAMP): requirements.txt build-constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -29,6 +29,14 @@ demo: migrate
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The task queue on one machine: a Celery worker with beat inside it. It needs a
+# broker, and `make run` must see the same CELERY_BROKER_URL to hand it work;
+# without one, make run does every task itself. Production: separate
+# `celery -A portal worker` processes and exactly one `celery -A portal beat`.
+worker: migrate
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//"; exit 1; }
+	$(BIN)/celery -A portal worker -B -l info
 
 # Parallel on every core (pytest-xdist): each worker has its own test database and live server.
 TEST_WORKERS ?= auto

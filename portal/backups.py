@@ -1,25 +1,31 @@
 """Backups: the database (as Django fixtures, so a SQLite backup restores
-into PostgreSQL and back) and both media roots in one .tar.gz, with a
-manifest of row counts, migrations and a SHA-256 for every member.
+into PostgreSQL and back) and both media storages (public and private) in
+one .tar.gz, with a manifest of row counts, migrations and a SHA-256 for
+every member.
 
 ``manage.py backup`` writes one; ``manage.py restore`` checks every checksum
 before it touches anything, then empties the database, loads the rows and
-puts the files back. See the README ("Backups") for cron.
+puts the files back. Files are read and written through the storages, so
+the same works on the disk and on S3 buckets. With media in S3 at city
+scale, ``backup --no-media`` keeps the archive to the database and the
+buckets are protected by the object store itself (versioning, replication);
+restoring such an archive leaves the media as they are. See the README
+("Backups") for cron.
 """
 
 import datetime
 import hashlib
 import io
 import json
-import shutil
 import tarfile
 import tempfile
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files import File
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -28,7 +34,8 @@ FORMAT = 1
 TYPES = "types.json"  # content types and permissions, loaded first
 DATA = "data.json"
 MANIFEST = "manifest.json"
-ROOTS = {"media": "MEDIA_ROOT", "private": "PRIVATE_MEDIA_ROOT"}
+# Archive folder -> storage alias (STORAGES): public media, private media.
+MEDIA_STORAGES = {"media": "default", "private": "private"}
 # Rebuilt by update_index / rebuild_references_index, or not worth keeping.
 # Content types and permissions are kept with their ids, so every row comes
 # back exactly as it was (no natural keys: log entries of deleted pages
@@ -65,8 +72,33 @@ def _file_sha256(path):
     return digest.hexdigest()
 
 
-def _roots():
-    return {prefix: Path(getattr(settings, name)) for prefix, name in ROOTS.items()}
+def media_storages():
+    return {prefix: storages[alias] for prefix, alias in MEDIA_STORAGES.items()}
+
+
+def walk(storage, folder=""):
+    """Every file name in ``storage`` under ``folder``, on the disk or in a bucket."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a storage root never written to
+        return
+    for name in sorted(files):
+        yield f"{folder}/{name}" if folder else name
+    for sub in sorted(folders):
+        yield from walk(storage, f"{folder}/{sub}" if folder else sub)
+
+
+class _HashingReader:
+    """Reads a file for tarfile and hashes what it read."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def read(self, size=-1):
+        data = self.handle.read(size)
+        self.digest.update(data)
+        return data
 
 
 TYPE_MODELS = ["contenttypes", "auth.permission"]
@@ -96,8 +128,9 @@ def _migrations():
     return sorted(f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations())
 
 
-def create(output_dir):
-    """Write a backup archive into ``output_dir``; returns its path."""
+def create(output_dir, media=True):
+    """Write a backup archive into ``output_dir``; returns its path.
+    ``media=False`` leaves the files out (they are backed up elsewhere)."""
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -111,13 +144,16 @@ def create(output_dir):
     with tarfile.open(partial, "w:gz") as archive:
         _add_bytes(archive, TYPES, types)
         _add_bytes(archive, DATA, data)
-        for prefix, root in _roots().items():
-            if not root.exists():
-                continue
-            for path in sorted(p for p in root.rglob("*") if p.is_file()):
-                member = f"{prefix}/{path.relative_to(root).as_posix()}"
-                files[member] = {"sha256": _file_sha256(path), "size": path.stat().st_size}
-                archive.add(path, arcname=member)
+        for prefix, storage in media_storages().items() if media else ():
+            for name in walk(storage):
+                member = f"{prefix}/{name}"
+                info = tarfile.TarInfo(member)
+                info.size = storage.size(name)
+                info.mtime = int(datetime.datetime.now().timestamp())
+                with storage.open(name, "rb") as handle:
+                    reader = _HashingReader(handle)
+                    archive.addfile(info, reader)
+                files[member] = {"sha256": reader.digest.hexdigest(), "size": info.size}
         manifest = {
             "format": FORMAT,
             "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
@@ -126,6 +162,7 @@ def create(output_dir):
             "rows": counts,
             "types_sha256": _sha256(types),
             "data_sha256": _sha256(data),
+            "media": media,
             "files": files,
         }
         _add_bytes(archive, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
@@ -164,8 +201,24 @@ def verify(archive_path, workdir):
     return manifest
 
 
+def _replace_media(workdir):
+    """Empty both media storages, then write the archive's files into them."""
+    for prefix, storage in media_storages().items():
+        for name in list(walk(storage)):
+            storage.delete(name)
+        source = workdir / prefix
+        for path in sorted(source.rglob("*")) if source.exists() else ():
+            if not path.is_file():
+                continue
+            name = path.relative_to(source).as_posix()
+            with path.open("rb") as handle:
+                stored = storage.save(name, File(handle, name=name))
+            if stored != name:
+                raise BackupError(f"{prefix}/{name} was stored as {stored}")
+
+
 def restore(archive_path):
-    """Replace the database's rows and both media roots with the archive's.
+    """Replace the database's rows and both media storages with the archive's.
     The rows change in one transaction, checked against the manifest's counts
     before it commits; the files are replaced only after that. Returns the manifest."""
     with tempfile.TemporaryDirectory(prefix="huli-restore-") as workdir:
@@ -184,11 +237,6 @@ def restore(archive_path):
             wrong = {label: (n, counts.get(label)) for label, n in manifest["rows"].items() if counts.get(label) != n}
             if wrong:
                 raise BackupError(f"restored row counts differ: {wrong}")
-        for prefix, root in _roots().items():
-            if root.exists():
-                shutil.rmtree(root)
-            root.mkdir(parents=True, exist_ok=True)
-            source = Path(workdir) / prefix
-            if source.exists():
-                shutil.copytree(source, root, dirs_exist_ok=True)
+        if manifest.get("media", True):
+            _replace_media(Path(workdir))
     return manifest

@@ -2,7 +2,10 @@
 
 Browsers need byte ranges to seek in a video; django.views.static.serve
 always sends the whole file. Used when settings.SERVE_MEDIA is on (make run);
-in production a web server in front normally serves MEDIA_ROOT itself.
+in production a web server in front normally serves MEDIA_ROOT itself. With
+media in S3 (AWS_STORAGE_BUCKET_NAME) their URLs point at the bucket or
+AWS_S3_CUSTOM_DOMAIN, which answer Range requests themselves, and this view
+is not used.
 """
 
 import mimetypes

@@ -7,15 +7,21 @@ undone. Shared by the apps that take files from the public or staff.
 - PDFs: a document with scripts or actions that run on opening is refused.
 - Names: the name the browser sent is reduced to a safe stem and the one
   extension that matches the content; stored files get random names anyway.
-- A write that fails (disk full) removes whatever it wrote and raises
-  ``StorageUnavailable``, which the views turn into a Chinese message.
+- A write that fails (disk full, object storage down) removes whatever it
+  wrote and raises ``StorageUnavailable``, which the views turn into a
+  Chinese message.
 """
 
 import contextlib
 import re
 import unicodedata
 
+from boto3.exceptions import Boto3Error
+from botocore.exceptions import BotoCoreError, ClientError
 from django.utils.translation import gettext_lazy as _
+
+# What a failing storage raises: the disk (OSError) or S3 (boto3, botocore).
+STORAGE_ERRORS = (OSError, Boto3Error, BotoCoreError, ClientError)
 
 # 40 megapixels: a 48 MP phone photo is downscaled by the phone's own camera app anyway.
 MAX_PIXELS = 40_000_000
@@ -75,9 +81,9 @@ def save_all_or_nothing(storage, items):
         for name, content in items:
             saved.append(name)  # removed on failure even if the write stopped half-way
             saved[-1] = storage.save(name, content)
-    except OSError as error:
+    except STORAGE_ERRORS as error:
         for name in saved:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(*STORAGE_ERRORS):
                 storage.delete(name)
         raise StorageUnavailable(str(error)) from error
     return saved

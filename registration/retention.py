@@ -5,7 +5,8 @@ anonymised. A work written off or withdrawn more than
 ratings) and loses what identifies a person: names and mobiles of private
 people, ID numbers, a private owner's address, the attachments and the
 messages sent. Organisations' names and credit codes are not personal data
-and stay. Run daily by ``manage.py anonymise_expired``.
+and stay. Run daily by celery beat (``portal.tasks.anonymise_expired``) or
+``manage.py anonymise_expired``; two runs at once anonymise each work once.
 """
 
 import datetime
@@ -70,6 +71,12 @@ def anonymise_due(now=None):
     count = 0
     for work in due(now).only("pk", "owner_type", "contractor_type", "property_company_contact").iterator():
         with transaction.atomic():
+            # Another run (a second worker) may hold or have done this one.
+            mine = Registration.objects.select_for_update(skip_locked=True).filter(
+                pk=work.pk, anonymised_at__isnull=True
+            )
+            if not list(mine.values_list("pk", flat=True)):
+                continue
             anonymise(work, now)
         count += 1
     return count

@@ -32,7 +32,9 @@ def anonymise_due(now=None):
     count = 0
     for pk in due(now).values_list("pk", flat=True).iterator():
         # The mobile must stay unique and can never match a real number (they start with 1).
-        Trainee.objects.filter(pk=pk).update(name=ANONYMISED, mobile=f"x{pk}", organisation="", anonymised_at=now)
-        count += 1
+        # anonymised_at: a concurrent run may have done this one already.
+        count += Trainee.objects.filter(pk=pk, anonymised_at__isnull=True).update(
+            name=ANONYMISED, mobile=f"x{pk}", organisation="", anonymised_at=now
+        )
     CheckinRequest.objects.filter(~Q(status=RequestStatus.PENDING), decided_at__lt=cutoff).delete()
     return count

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +86,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failures and lockouts in the database, which every app server shares.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = int(env_str("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env_str("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -156,7 +159,17 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": cache_from_url(env_str("CACHE_URL", ""))}
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {"default": cache_from_url(CACHE_URL)}
+# Sessions live where every app server sees them: in Redis when the cache is
+# Redis (no table to write on every request), else in the database.
+# Registration drafts are in the session: keep Redis persistent (appendonly)
+# and never let it evict keys that have a TTL (maxmemory-policy noeviction or
+# volatile-ttl with room to spare).
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Staff passwords (portal/security.py): 12 characters or more, three kinds of character.
 AUTH_PASSWORD_VALIDATORS = [
@@ -196,6 +209,18 @@ STORAGES = {
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
 }
+# Media in S3-compatible object storage (django-storages), so that several
+# app servers share them: on when AWS_STORAGE_BUCKET_NAME is set.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
+MEDIA_ORIGINS = []  # other hosts the browser loads public media from (CSP)
+if AWS_STORAGE_BUCKET_NAME:
+    from .env import s3_storages
+
+    STORAGES, MEDIA_ORIGINS = s3_storages(STORAGES, AWS_STORAGE_BUCKET_NAME)
+    for directive in ("img-src", "media-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][directive] += MEDIA_ORIGINS
+    # Documents keep going through Wagtail's view (collection privacy), streamed from the bucket.
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Serve uploaded media through Django (with HTTP Range support) unless a
 # front-end web server is configured to do it.
 SERVE_MEDIA = True
@@ -221,6 +246,32 @@ WAGTAILMEDIA = {
     "VIDEO_EXTENSIONS": ["mp4", "webm"],
 }
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+
+# Task queue (Celery, portal/celery.py): the outbox and the periodic jobs.
+# Without a broker every task runs at once in-process, so make run needs
+# nothing else; with one (redis://… or amqp://…) run a worker and one beat.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+# Each outbox message goes to the queue as soon as its change commits (besides the catch-up).
+NOTIFICATIONS_SEND_ON_COMMIT = env_bool("NOTIFICATIONS_SEND_ON_COMMIT", True)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True  # no result backend: tasks write what they did to the database
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep LOGGING below
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "celerybeat-schedule"))
+# Every task is idempotent and safe in several workers at once (see each task).
+CELERY_BEAT_SCHEDULE = {
+    # Catch-up of the outbox: retries, and anything whose on-commit task was lost.
+    "send-messages": {"task": "registration.tasks.send_messages", "schedule": 60.0, "options": {"expires": 55}},
+    # Not at night: the reminders are text messages to people.
+    "hazard-reminders": {
+        "task": "registration.tasks.send_hazard_reminders",
+        "schedule": crontab(minute=5, hour="8-20"),
+    },
+    "purge-staged-uploads": {"task": "registration.tasks.purge_staged_uploads", "schedule": crontab(minute=30, hour=3)},
+    "anonymise-expired": {"task": "portal.tasks.anonymise_expired", "schedule": crontab(minute=30, hour=2)},
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@huli.example.cn")

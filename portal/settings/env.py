@@ -37,3 +37,69 @@ def cache_from_url(url):
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(f"CACHE_URL scheme not supported: {url.split(':', 1)[0]}")
+
+
+def s3_storages(storages, bucket):
+    """STORAGES with public and private media in S3-compatible buckets
+    (django-storages), and the origins public media are loaded from.
+
+    Public media (``bucket``: images, documents, videos) get plain URLs
+    (no signature, so cached pages stay valid); the bucket must allow
+    anonymous reads of its objects, or sit behind AWS_S3_CUSTOM_DOMAIN
+    (for example ``www.example.cn/media`` proxied to the bucket by nginx,
+    which keeps media on the site's own origin). Private media
+    (AWS_PRIVATE_STORAGE_BUCKET_NAME: attachments, photos) are written with
+    the ``private`` ACL and are only ever read by Django after a permission
+    check; any URL they produced would be signed and short-lived.
+    """
+    from urllib.parse import urlsplit
+
+    private_bucket = env_str("AWS_PRIVATE_STORAGE_BUCKET_NAME", required=True)
+    if private_bucket == bucket:
+        raise ImproperlyConfigured("AWS_PRIVATE_STORAGE_BUCKET_NAME must differ from the public media bucket.")
+    endpoint = env_str("AWS_S3_ENDPOINT_URL")  # MinIO, Ceph, moto…; unset for AWS itself
+    region = env_str("AWS_S3_REGION_NAME")
+    connection = {
+        "endpoint_url": endpoint,
+        "region_name": region,
+        "access_key": env_str("AWS_ACCESS_KEY_ID"),
+        "secret_key": env_str("AWS_SECRET_ACCESS_KEY"),
+        "signature_version": "s3v4",
+        # Most S3-compatible servers want bucket names in the path, not the host.
+        "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "path" if endpoint else "auto"),
+        "file_overwrite": False,  # two uploads called photo.jpg stay two files
+        "max_memory_size": 5 * 1024 * 1024,  # a file read back spills to a temporary file beyond this
+    }
+    custom_domain = env_str("AWS_S3_CUSTOM_DOMAIN")
+    protocol = env_str("AWS_S3_URL_PROTOCOL", "https:")
+    public = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **connection,
+            "bucket_name": bucket,
+            "default_acl": None,  # the bucket's policy decides
+            "querystring_auth": False,
+            "custom_domain": custom_domain or None,
+            "url_protocol": protocol,
+        },
+    }
+    private = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **connection,
+            "bucket_name": private_bucket,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "custom_domain": None,
+        },
+    }
+    if custom_domain:
+        origins = [f"{protocol}//{custom_domain.split('/')[0]}"]
+    elif endpoint:
+        origins = ["{0.scheme}://{0.netloc}".format(urlsplit(endpoint))]
+    else:
+        origins = [f"https://{bucket}.s3.amazonaws.com"] + (
+            [f"https://{bucket}.s3.{region}.amazonaws.com"] if region else []
+        )
+    return {**storages, "default": public, "private": private}, origins

@@ -24,3 +24,7 @@ ALLOW_DEMO_CONTENT = True
 STAFF_TWO_FACTOR = False  # the two-factor tests turn it on
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tasks run in-process whatever the environment says; the broker test starts its own worker.
+CELERY_TASK_ALWAYS_EAGER = True
+# Sessions in the database as before, whatever CACHE_URL says (the cache here is local memory).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -28,10 +28,10 @@ def every_row():
 
 def every_file():
     found = {}
-    for prefix, root in backups._roots().items():
-        for path in Path(root).rglob("*"):
-            if path.is_file():
-                found[f"{prefix}/{path.relative_to(root)}"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    for prefix, storage in backups.media_storages().items():
+        for name in backups.walk(storage):
+            with storage.open(name, "rb") as handle:
+                found[f"{prefix}/{name}"] = hashlib.sha256(handle.read()).hexdigest()
     return found
 
 
@@ -73,12 +73,11 @@ def test_a_restore_into_an_empty_database_and_empty_media_loses_nothing(some_dat
     manifest = json.loads(tarfile.open(archive).extractfile(backups.MANIFEST).read())
     assert manifest["rows"]["registration.registration"] == 1 and len(manifest["files"]) == len(files)
 
-    # everything lost: the rows and both media roots
+    # everything lost: the rows and both media storages
     call_command("flush", interactive=False, verbosity=0)
-    for root in backups._roots().values():
-        for path in Path(root).rglob("*"):
-            if path.is_file():
-                path.unlink()
+    for storage in backups.media_storages().values():
+        for name in list(backups.walk(storage)):
+            storage.delete(name)
     assert not Registration.objects.exists() and not every_file()
 
     call_command("restore", str(archive), yes=True, stdout=io.StringIO())
@@ -102,3 +101,52 @@ def test_a_damaged_archive_restores_nothing(some_data, tmp_path):
     with pytest.raises(CommandError, match="checksum"):
         call_command("restore", str(damaged), yes=True)
     assert every_row() == before
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_backup_without_media_restores_the_rows_and_leaves_the_files(some_data, tmp_path):
+    rows, files = every_row(), every_file()
+    archive = backups.create(tmp_path, media=False)
+    with tarfile.open(archive) as opened:
+        assert not [name for name in opened.getnames() if name.startswith(("media/", "private/"))]
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", str(archive), yes=True, stdout=io.StringIO())
+    assert every_row() == rows and every_file() == files
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_round_trip_through_s3_buckets(some_data, tmp_path, monkeypatch, settings):
+    """The same backup and restore with both storages in S3 (moto)."""
+    import boto3
+    from django.core.files.storage import storages
+    from moto import mock_aws
+
+    from portal.settings.env import s3_storages
+
+    for name, value in {
+        "AWS_PRIVATE_STORAGE_BUCKET_NAME": "huli-private",
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_S3_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        for bucket in ("huli-public", "huli-private"):
+            client.create_bucket(Bucket=bucket)
+        settings.STORAGES, _origins = s3_storages(settings.STORAGES, "huli-public")
+        storages["default"].save("documents/办法.pdf", ContentFile(b"%PDF-1.4 s3"))
+        storages["private"].save("registrations/2026/01/a.png", ContentFile(b"png in s3"))
+        files = every_file()
+        assert set(files) == {"media/documents/办法.pdf", "private/registrations/2026/01/a.png"}
+        archive = backups.create(tmp_path)
+        for storage in backups.media_storages().values():
+            for name in list(backups.walk(storage)):
+                storage.delete(name)
+        assert every_file() == {}
+        call_command("restore", str(archive), yes=True, stdout=io.StringIO())
+        assert every_file() == files
+        assert (
+            client.get_object(Bucket="huli-private", Key="registrations/2026/01/a.png")["Body"].read() == b"png in s3"
+        )

@@ -102,10 +102,27 @@ def queue_message(registration, body, recipients=None):
     something undone."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_message must run in the transaction of what it tells")
-    return OutboundMessage.objects.bulk_create(
+    messages = OutboundMessage.objects.bulk_create(
         OutboundMessage(registration=registration, channel="sms", recipient=mobile, body=body)
         for mobile in (registration.contact_mobiles if recipients is None else recipients)
     )
+    send_soon(messages)
+    return messages
+
+
+def send_soon(messages):
+    """Hand ``messages`` to the task queue once the current transaction
+    commits (at once outside one). A broker that is down only delays them:
+    the error is logged and the periodic sender sends them within a minute."""
+    pks = [message.pk for message in messages if message.pk is not None]
+    if not pks or not settings.NOTIFICATIONS_SEND_ON_COMMIT:
+        return
+    from ..tasks import send_messages  # the task module imports this one
+
+    def hand_to_queue():  # a named function: Django logs a robust hook's failure by its __qualname__
+        send_messages.delay(pks)
+
+    transaction.on_commit(hand_to_queue, robust=True)
 
 
 class EmailSender:
@@ -124,13 +141,16 @@ def get_sender():
     return import_string(getattr(settings, "NOTIFICATION_SENDER", DEFAULT_SENDER))()
 
 
-def _due(now):
-    return OutboundMessage.objects.filter(
+def _due(now, pks=None):
+    due = OutboundMessage.objects.filter(
         status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED], next_attempt_at__lte=now
-    ).order_by("next_attempt_at", "pk")
+    )
+    if pks is not None:
+        due = due.filter(pk__in=pks)
+    return due.order_by("next_attempt_at", "pk")
 
 
-def claim_due(now, limit):
+def claim_due(now, limit, pks=None):
     """Take up to ``limit`` due messages for this worker by pushing their
     next attempt past a lease, so no concurrent worker sends them too.
 
@@ -142,7 +162,7 @@ def claim_due(now, limit):
     claimed = []
     with transaction.atomic():
         candidates = list(
-            _due(now).select_for_update(skip_locked=skip_locked).values_list("pk", "next_attempt_at")[:limit]
+            _due(now, pks).select_for_update(skip_locked=skip_locked).values_list("pk", "next_attempt_at")[:limit]
         )
         for pk, next_attempt_at in candidates:
             won = OutboundMessage.objects.filter(pk=pk, next_attempt_at=next_attempt_at).update(
@@ -178,13 +198,15 @@ def _record_failure(message, error, now):
     message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
 
 
-def send_due(sender=None, now=None, batch_size=100):
-    """Send every due message once; return (sent, failed) counts."""
+def send_due(sender=None, now=None, batch_size=100, pks=None):
+    """Send every due message (of ``pks`` only, when given) once; return
+    (sent, failed) counts. Safe to run in several workers at once: each
+    message is claimed by one of them (claim_due)."""
     sender = sender or get_sender()
     sent = failed = 0
     while True:
         now_ = now or timezone.now()
-        batch = claim_due(now_, batch_size)
+        batch = claim_due(now_, batch_size, pks)
         if not batch:
             return sent, failed
         for message in batch:

@@ -8,10 +8,13 @@ which registration it produced, so pressing back and submitting again finds
 that registration instead of creating a second one.
 """
 
+import datetime
 import secrets
 
+from django.conf import settings
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 
 from portal.uploads import safe_name, save_all_or_nothing
 
@@ -130,6 +133,31 @@ class Draft:
         storage = private_storage()
         for item in items:
             storage.delete(item["name"])
+
+
+def purge_staged(now=None):
+    """Delete staged uploads older than the session lifetime: their draft
+    is gone with its session, so they can no longer be submitted. Returns
+    how many. Works on the disk and on S3 (where folders are only key
+    prefixes); a file another run deleted meanwhile is skipped."""
+    storage = private_storage()
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    try:
+        folders = storage.listdir(STAGING_DIR)[0]
+    except FileNotFoundError:  # nothing was ever staged
+        return 0
+    deleted = 0
+    for folder in folders:
+        for filename in storage.listdir(f"{STAGING_DIR}/{folder}")[1]:
+            name = f"{STAGING_DIR}/{folder}/{filename}"
+            try:
+                old = storage.get_modified_time(name) < cutoff
+            except FileNotFoundError:
+                continue
+            if old:
+                storage.delete(name)
+                deleted += 1
+    return deleted
 
 
 def finished_reference(request, draft_id):

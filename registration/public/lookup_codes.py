@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from portal.models import sms_text
 
+from ..backoffice.notifications import send_soon
 from ..models import OutboundMessage
 
 SESSION_KEY = "status_lookup_code"
@@ -43,9 +44,10 @@ def start(request, reference, registration=None, mobile="", send=True):
     pending = {"reference": reference, "digest": "", "registration": None, "expires": time.time() + VALID_SECONDS}
     if registration is not None and send:
         code = f"{secrets.randbelow(10**6):06d}"
-        OutboundMessage.objects.create(
+        message = OutboundMessage.objects.create(
             registration=registration, channel="sms", recipient=mobile, body=code_body(reference, code)
         )
+        send_soon([message])
         pending.update(digest=_digest(reference, code), registration=registration.pk)
     pending["tries"] = 0
     request.session[SESSION_KEY] = pending

@@ -1,7 +1,9 @@
 """Remind owners and contractors of hazard deadlines (see registration/field/reminders.py).
 
-Run it from cron once an hour (or daily in the morning); the messages go
-out through the outbox (send_notifications). Running it again sends nothing twice.
+Celery beat runs the same function hourly in the daytime
+(registration.tasks.send_hazard_reminders); without a worker, run this from
+cron. The messages go out through the outbox. Running it again, or twice at
+once, sends nothing twice.
 """
 
 from django.core.management.base import BaseCommand

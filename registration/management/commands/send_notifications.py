@@ -1,7 +1,10 @@
 """Send the registrants' queued messages (the outbox), with retries.
 
-Run it from cron every minute with ``--once``; without it, it keeps polling.
-Several copies may run at once: each message is claimed by one of them.
+Celery sends each message right after its change commits and beat runs the
+same catch-up every minute (registration.tasks.send_messages). Without a
+worker, run this from cron every minute with ``--once``; without it, it
+keeps polling. Several copies may run at once: each message is claimed by
+one of them.
 """
 
 import time
