@@ -263,14 +263,17 @@ class Client:
             self._connection.close()
             self._connection = None
 
-    def request(self, method, path, data=None):
-        headers = {"Host": f"127.0.0.1:{self.port}", "Accept-Language": "zh-hans"}
+    def request(self, method, path, data=None, files=None):
+        # One Host for every server, as behind a load balancer: the same cache keys and site.
+        headers = {"Host": "127.0.0.1", "Accept-Language": "zh-hans"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         if self.address:
             headers["X-Forwarded-For"] = self.address
         body = None
-        if data is not None:
+        if files:
+            body, headers["Content-Type"] = multipart(data or {}, files)
+        elif data is not None:
             body = urllib.parse.urlencode(data, doseq=True).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         if self._connection is None:
@@ -297,8 +300,8 @@ class Client:
     def get(self, path):
         return self.request("GET", path)
 
-    def post(self, path, data):
-        return self.request("POST", path, data)
+    def post(self, path, data, files=None):
+        return self.request("POST", path, data, files)
 
     def csrf_form(self, path):
         """GET a page with a form; return (response, its CSRF token)."""
@@ -309,13 +312,31 @@ class Client:
         return response, match.group(1)
 
 
-def register(client, answers, submit_port=None):
+def multipart(data, files):
+    """A multipart/form-data body: ``files`` maps a field to (file name, content type, bytes)."""
+    boundary = f"----loopback{os.urandom(8).hex()}"
+    parts = []
+    for name, values in data.items():
+        for value in values if isinstance(values, (list, tuple)) else [values]:
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, content_type, content) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n"
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def register(client, answers, submit_port=None, files=None):
     """The public registration journey: the form, the review page, submit,
     then the confirmation and the receipt. Returns the reference number once
     the server acknowledged it (the redirect to its confirmation page).
-    ``submit_port``: review and submit on another server than the form."""
+    ``submit_port``: review and submit on another server than the form;
+    ``files``: attachments, as for ``multipart``."""
     _response, token = client.csrf_form("/register/")
-    response = client.post("/register/", {**answers, "csrfmiddlewaretoken": token})
+    response = client.post("/register/", {**answers, "csrfmiddlewaretoken": token}, files)
     if response.status != 302 or response.location != "/register/review/":
         raise JourneyError(f"POST /register/: {response.status} {response.location}")
     if submit_port:
