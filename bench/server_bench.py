@@ -236,6 +236,7 @@ def backoffice(scale, base_url, args):
     script = str(BENCH / "backoffice_bench.py")
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env["DATABASE_URL"] = base_url
+    env["BENCH_DB_SUFFIX"] = f"_{args.database_name}"  # never another bench's database
     help_text = subprocess.run([sys.executable, script, "--help"], capture_output=True, text=True, env=env).stdout
     command = [sys.executable, script, "--admin-role", "officer", "--repeat", str(args.backoffice_repeat)]
     if scale == "city":

@@ -277,9 +277,9 @@ def test_a_rate_limit_reached_on_a_refuses_on_b(cluster):
 
 def test_killing_a_under_load_loses_no_acknowledged_registration(cluster):
     """Registrants on A while A is killed (SIGKILL) mid-run: every registration
-    A acknowledged is in the database and found on B. Bounded: 8 clients, 15 s."""
+    A acknowledged is in the database and found on B. Bounded: 8 clients, 30 s."""
     acknowledged, errors = [], []
-    lock, deadline, killed = threading.Lock(), time.monotonic() + 15, threading.Event()
+    lock, deadline, killed = threading.Lock(), time.monotonic() + 30, threading.Event()
 
     def registrant(_worker):
         while time.monotonic() < deadline and not killed.is_set():
@@ -296,13 +296,13 @@ def test_killing_a_under_load_loses_no_acknowledged_registration(cluster):
 
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         futures = [pool.submit(registrant, n) for n in range(8)]
-        while len(acknowledged) < 8 and time.monotonic() < deadline:
+        while len(acknowledged) < 4 and time.monotonic() < deadline:
             time.sleep(0.05)
         cluster["a"].kill()
         killed.set()
         for future in futures:
             future.result()
-    assert len(acknowledged) >= 8, f"too few registrations before the kill ({len(acknowledged)}): {errors[:3]}"
+    assert len(acknowledged) >= 4, f"too few registrations before the kill ({len(acknowledged)}): {errors[:3]}"
     found = {
         reference
         for (reference,) in loopback.sql(
