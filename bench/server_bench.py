@@ -134,7 +134,7 @@ def registrations(port, answers, database_url, args):
     before = loopback.sql(database_url, "SELECT count(*) FROM registration_registration")[0][0]
     deadline = time.monotonic() + args.registration_seconds
     lock = threading.Lock()
-    acknowledged, durations, failures = [], [], []
+    acknowledged, durations, failures, steps = [], [], [], []
     counter = iter(range(10**9))
 
     def registrant(worker):
@@ -142,6 +142,7 @@ def registrations(port, answers, database_url, args):
             with lock:
                 number = next(counter)
             client = loopback.Client(port, address=f"198.18.{number // 250 % 250}.{number % 250 + 1}")
+            client.timings = steps
             data = {**answers, "address": f"湖里区压测路{number + 1}号101室"}
             start = time.perf_counter()
             try:
@@ -184,6 +185,11 @@ def registrations(port, answers, database_url, args):
         "duplicate_references": len(acknowledged) - len(set(acknowledged)),
         "rows_added": after - before,
         "saved_not_acknowledged": max(0, after - before - len(set(acknowledged))),
+        "steps_p50_p95_ms": {
+            step: [round(statistics.median(times), 1), round(percentile(times, 0.95), 1)]
+            for step in dict.fromkeys(name for name, _ms in steps)
+            if (times := [ms for name, ms in steps if name == step])
+        },
         "failed_journeys": len(failures),
         "failures_sample": sorted(set(failures))[:5],
     }
@@ -334,6 +340,8 @@ def print_report(results):
         f"lost {reg['lost']}, duplicate references {reg['duplicate_references']}, "
         f"saved but not acknowledged {reg['saved_not_acknowledged']}, failed journeys {reg['failed_journeys']}"
     )
+    for step, (p50, p95) in reg.get("steps_p50_p95_ms", {}).items():
+        print(f"  {step}: p50 {p50} ms, p95 {p95} ms")
     for failure in reg["failures_sample"]:
         print(f"  failure: {failure}")
     for key in ("checkin", "checkin_shared_address"):

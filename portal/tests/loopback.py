@@ -28,6 +28,7 @@ DUMMY_SECRET = "loopback-bench-not-secret-0123456789abcdefghijklmnopqrstuvwxyz-A
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DRAFT_INPUT = re.compile(r'name="draft" value="([^"]+)"')
 DONE_PATH = re.compile(r"^/register/done/([^/]+)/$")
+REFERENCE_IN_PATH = re.compile(r"/(done|receipt|checkin)/[^/]+/")
 
 
 # Services
@@ -252,6 +253,7 @@ class Client:
         self.port, self.address, self.timeout = port, address, timeout
         self.cookies = {}
         self._connection = None
+        self.timings = None  # a list to record (request, milliseconds) in
 
     def use(self, port):
         self.close()
@@ -278,6 +280,7 @@ class Client:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         if self._connection is None:
             self._connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        start = time.perf_counter()
         try:
             self._connection.request(method, path, body, headers)
             raw = self._connection.getresponse()
@@ -295,6 +298,9 @@ class Client:
                     self.cookies[name] = morsel.value
         if raw.will_close:
             self.close()
+        if self.timings is not None:
+            route = REFERENCE_IN_PATH.sub(r"/\1/<reference>/", path.split("?")[0])
+            self.timings.append((f"{method} {route}", (time.perf_counter() - start) * 1000))
         return Response(raw.status, {key.lower(): value for key, value in raw.getheaders()}, content)
 
     def get(self, path):
