@@ -40,6 +40,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -376,6 +377,7 @@ def machine_facts(database_url, redis_url):
         "postgresql": loopback.sql(database_url, "SHOW server_version")[0][0],
         "redis": redis.Redis.from_url(redis_url).info().get("redis_version"),
         "wrk": subprocess.run([WRK, "--version"], capture_output=True, text=True).stdout.split()[1],
+        "load average at start": os.getloadavg(),
     }
 
 
@@ -391,7 +393,7 @@ def main():
     parser.add_argument("--backoffice", choices=["district", "city"], help="also time the back office (minutes)")
     parser.add_argument("--backoffice-repeat", type=int, default=10)
     parser.add_argument("--database-name", default="huli_server_bench", help="throwaway database, dropped first")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--keep", action="store_true", help="keep the database and the temporary folder")
     parser.add_argument("--json", help="where to write the results (default bench/results/server_bench-<time>.json)")
     args = parser.parse_args()
 
@@ -460,9 +462,11 @@ def main():
             server.stop()
         if not args.keep:
             loopback.drop_database(database_url)
+            shutil.rmtree(tmp, ignore_errors=True)
     if args.backoffice:
         print(f"Back office ({args.backoffice} scale) …")
         results["backoffice"] = backoffice(args.backoffice, base_url, args)
+    results["machine"]["load average at end"] = os.getloadavg()
     results["targets"] = targets(results)
     print_report(results)
     RESULTS.mkdir(exist_ok=True)
