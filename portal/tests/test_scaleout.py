@@ -52,15 +52,28 @@ print(json.dumps({
     "private_storage": storages["private"]["BACKEND"],
 }))
 """
-FIXTURES = """
+EDITOR_PASSWORD = "scaleout-Editor-pw-1"
+EDITOR_CODE = "scaleoutcode1"
+FIXTURES = f"""
 import json
-from home.models import PolicyDocumentPage
+from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_static.models import StaticDevice
+from home.models import PolicyDocumentPage, VideoPage
 from registration.public.forms import serialise_answers
 from registration.tests.factories import registration_data
 answers = serialise_answers(registration_data())
 answers["commitment"] = "on"
+EDITOR_PASSWORD, EDITOR_CODE = {EDITOR_PASSWORD!r}, {EDITOR_CODE!r}
 page = PolicyDocumentPage.objects.live().order_by("pk").first()
-print(json.dumps({"answers": answers, "page": {"id": page.pk, "url": page.url, "title": page.title}}))
+video = VideoPage.objects.live().order_by("pk").first()
+# An editor with a recovery code as second factor (production asks for one).
+editor = get_user_model().objects.create_superuser("scaleout_editor", password=EDITOR_PASSWORD)
+StaticDevice.objects.create(user=editor, name="recovery", confirmed=True).token_set.create(token=EDITOR_CODE)
+print(json.dumps({{
+    "answers": answers,
+    "page": {{"id": page.pk, "url": page.url, "title": page.title}},
+    "video": {{"id": video.pk, "url": video.url}},
+}}))
 """
 
 
@@ -233,6 +246,32 @@ def test_a_page_published_on_a_is_shown_by_b_at_once(cluster):
     _publish(cluster, title)
     assert title in b.get(url).text
     assert title in a.get(url).text
+
+
+def _editor_on(port):
+    """The editor logged in to the Wagtail admin of one server, second factor included."""
+    editor = loopback.Client(port, _address())
+    _response, token = editor.csrf_form("/admin/login/")
+    response = editor.post(
+        "/admin/login/", {"username": "scaleout_editor", "password": EDITOR_PASSWORD, "csrfmiddlewaretoken": token}
+    )
+    assert response.status == 302, response.status
+    _response, token = editor.csrf_form("/admin/two-factor/verify/")
+    response = editor.post("/admin/two-factor/verify/", {"code": EDITOR_CODE, "csrfmiddlewaretoken": token})
+    assert response.status == 302 and editor.get("/admin/").status == 200
+    return editor
+
+
+def test_a_page_unpublished_in_the_admin_of_a_is_gone_on_b_at_once(cluster):
+    url = cluster["video"]["url"]
+    b = loopback.Client(cluster["b"].port)
+    assert b.get(url).status == 200
+    assert b.get(url).status == 200  # served again (and, with a page cache, from the cache)
+    editor = _editor_on(cluster["a"].port)
+    path = f"/admin/pages/{cluster['video']['id']}/unpublish/"
+    _response, token = editor.csrf_form(path)
+    assert editor.post(path, {"csrfmiddlewaretoken": token}).status == 302
+    assert b.get(url).status == 404
 
 
 def test_the_page_cache_is_shared_and_purged_on_publish(cluster):
