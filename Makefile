@@ -63,9 +63,12 @@ messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore='portal/*' --ignore='home/*' --ignore='registration/*' --ignore='training/*' --ignore='evaluation/*' --ignore='.venv/*' --ignore='bench/*' --ignore='test-artifacts/*' --ignore='staticfiles/*'
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+# server_bench.py needs PostgreSQL, Redis and wrk (it says so and skips otherwise);
+# e.g. make bench SERVER_BENCH_ARGS="--backoffice district" (bench/README.md).
 bench: install
 	$(BIN)/python bench/pages_bench.py
 	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/server_bench.py $(SERVER_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

@@ -12,7 +12,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
 
 @contextlib.contextmanager
 def throwaway_database(name):
-    """Yield the database vendor; `name` must be used by no test run."""
+    """Yield the database vendor; `name` must be used by no test run.
+    BENCH_DB_SUFFIX, when set, is appended, so that two benches can run at once."""
+    name += os.environ.get("BENCH_DB_SUFFIX", "")
     import django
 
     django.setup()

@@ -23,6 +23,9 @@ if settings.SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.lstrip("/")
     urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.+)$", serve_media, name="media")]
 
+if settings.BENCH_ENDPOINTS:
+    urlpatterns += [path("bench/hello/", views.bench_hello, name="bench_hello")]
+
 urlpatterns += [path("", include(wagtail_urls))]
 
 handler500 = "portal.views.server_error"

@@ -17,6 +17,12 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def bench_hello(request):
+    """The ceiling for bench/server_bench.py: the whole middleware stack of the
+    project, but no database, no template. Mounted only with BENCH_ENDPOINTS=1."""
+    return HttpResponse(b"hello", content_type="text/plain")
+
+
 def csrf_failure(request, reason=""):
     """A Chinese explanation instead of Django's English 403 page."""
     from django.template.response import TemplateResponse

@@ -192,7 +192,7 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
@@ -289,6 +289,8 @@ LOGGING = {
     },
 }
 ALLOW_DEMO_CONTENT = False
+# /bench/hello/, the ceiling that bench/server_bench.py compares pages with; off in real use.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 # Each app's demo loader, run in order by `manage.py load_demo`.
 DEMO_LOADERS = [
     "portal.demo.load",
