@@ -26,13 +26,16 @@ from .forms import CodeForm, JoinRequestForm, MobileForm
 from .services import Outcome
 
 # Against guessing codes and numbers. Everyone at a venue may share one
-# Wi-Fi address, hence a per-client limit well above a session's size in
-# ten minutes; the per-code limit caps what many clients together can try
-# on one session. Every attempt counts, allowed or not (as in the status
-# lookup, registration/public/lookup_views.py). Only the code's pages count: the
+# Wi-Fi address, and each trainee costs two counted requests (the page, then
+# the number), so the per-client limit lets a hall of 250 check in within ten
+# minutes with room for mistakes; with 31**6 codes and the name asked with the
+# number, that is still far too few tries to guess either. The per-code limit
+# caps the numbers many clients together can try on one session. Every
+# attempt counts, allowed or not (as in the status lookup,
+# registration/public/lookup_views.py). Only the code's pages count: the
 # blank code form costs nothing.
-PER_CLIENT = Throttle("training-checkin-client", limit=120, window_seconds=600)
-PER_CODE = Throttle("training-checkin-code", limit=300, window_seconds=600)
+PER_CLIENT = Throttle("training-checkin-client", limit=600, window_seconds=600)
+PER_CODE = Throttle("training-checkin-code", limit=400, window_seconds=600)
 
 
 def private_page(view):

@@ -16,6 +16,7 @@ from training.checkin.services import normalise_typed_mobile
 from training.models import Attendance, AttendanceStatus, CheckinRequest, SessionStatus, Trainee
 
 from .checkin_support import join_post, timed_session
+from .conftest import HULI, make_trainee
 
 pytestmark = pytest.mark.django_db
 
@@ -295,3 +296,13 @@ def test_a_wrong_name_reads_exactly_like_a_number_not_on_the_roster(client, open
     assert wrong_name.status_code == stranger.status_code
     assert shown(wrong_name) == shown(stranger)
     assert not Attendance.objects.exists()
+
+
+def test_a_hall_of_200_on_one_wifi_address_all_check_in(client, open_session, people):
+    """Every trainee opens the page from the poster, then gives the number:
+    200 of them behind one venue address are all recorded (the real limits)."""
+    hall = [make_trainee(HULI, name=f"会场学员{index}") for index in range(200)]
+    for trainee in hall:
+        assert client.get(page_url(open_session), REMOTE_ADDR=IP).status_code == 200
+        assert outcome(check_in(client, open_session, trainee.mobile)) == "present"
+    assert Attendance.objects.filter(session=open_session).count() == 200
