@@ -24,3 +24,6 @@ ALLOW_DEMO_CONTENT = True
 STAFF_TWO_FACTOR = False  # the two-factor tests turn it on
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Off for the suite: pages would be kept from one test to the next. The page
+# cache's own tests (home/tests/test_page_cache.py) turn it on.
+PAGE_CACHE_SECONDS = 0
