@@ -25,7 +25,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response
@@ -259,11 +259,51 @@ def purge_models():
     return models
 
 
+# The front proxy's cache (wagtail.contrib.frontend_cache, WAGTAILFRONTENDCACHE)
+
+
+def purge_front(pages):
+    """After commit, send the front proxy a PURGE for each page and each of its
+    ancestors, whose lists (an index, the home page) show it. Wagtail itself
+    purges a page when it is published or unpublished, but before commit."""
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
+
+    batch = PurgeBatch()
+    for page in pages:
+        batch.add_page(page)
+        batch.add_pages(page.get_ancestors().filter(depth__gt=1))
+    if batch.urls:
+        transaction.on_commit(batch.purge, robust=True)
+
+
+def _front_on_change(sender, instance, **kwargs):
+    purge_front([instance])
+
+
+def _front_on_delete(sender, instance, **kwargs):
+    if instance.live and instance.depth and instance.depth > 1:
+        purge_front([instance])
+
+
 def connect_signals():
-    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+    from wagtail.models import Page
+    from wagtail.signals import (
+        page_published,
+        page_slug_changed,
+        page_unpublished,
+        post_page_move,
+        pre_page_move,
+    )
 
     for model in purge_models():
         post_save.connect(_purge_on_save, sender=model, dispatch_uid=f"page_cache_save_{model._meta.label}")
         post_delete.connect(_purge_on_event, sender=model, dispatch_uid=f"page_cache_delete_{model._meta.label}")
     for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
         signal.connect(_purge_on_event, dispatch_uid=f"page_cache_{id(signal)}")
+    # The front proxy: the old address before a move, the new one after it.
+    for signal in (page_published, page_unpublished, pre_page_move, post_page_move):
+        signal.connect(_front_on_change, dispatch_uid=f"page_cache_front_{id(signal)}")
+    # Deleting a page of any type deletes its Page row too.
+    pre_delete.connect(_front_on_delete, sender=Page, dispatch_uid="page_cache_front_delete")

@@ -215,6 +215,10 @@ class VideoPage(RoutablePageMixin, CJKSearchMixin, Page):
                 }
             )
 
+    def get_cached_paths(self):
+        """What a front proxy must purge when the video is published: the captions too."""
+        return ["/", "/captions/"]
+
     @path("captions/", name="captions")
     def captions_vtt(self, request):
         """The captions for the <track> element. Served from the page (not as
