@@ -88,7 +88,7 @@ def measure(client, path):
 
 
 def main():
-    with throwaway_database("huli_pages_bench") as vendor:
+    with throwaway_database(os.environ.get("BENCH_DB_NAME", "huli_pages_bench")) as vendor:
         from django.core.management import call_command
         from django.test import Client
 
