@@ -93,6 +93,8 @@ def purge():
 def cached(name, build, timeout=None):
     """``build()``, kept in the cache until the next purge (site data such as
     the menu or the settings, which every page shows)."""
+    if not getattr(settings, "SITE_DATA_CACHE", True):
+        return build()
     token = generation()
     try:
         value = cache.get(f"pagecache:{token}:data:{name}")

@@ -368,3 +368,15 @@ def test_a_page_the_cache_refuses_is_still_served(client, site, monkeypatch):
         response = client.get("/faq/")
         assert response.status_code == 200 and "要登记吗" in response.content.decode()
         assert state(response) == "miss"
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_site_data_is_kept_until_a_purge_only_in_a_shared_cache(client, site, settings, shared):
+    """Production without CACHE_URL turns SITE_DATA_CACHE off: a worker's own
+    memory could not be purged by an edit made on another worker."""
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.SITE_DATA_CACHE = shared
+    client.get("/faq/")
+    PortalSettings.load()
+    PortalSettings.objects.update(hotline="0592-5711111")  # no purge here: as a worker sees an edit made on another
+    assert ("0592-5711111" in client.get("/faq/").content.decode()) is not shared

@@ -165,6 +165,9 @@ CACHES = {"default": cache_from_url(env_str("CACHE_URL", ""))}
 # seconds in the default cache, and purged whenever an editor changes what
 # they show. 0 turns it off.
 PAGE_CACHE_SECONDS = int(env_str("PAGE_CACHE_SECONDS", "3600"))
+# The site data every page shows (site, menu, settings) is kept in the same
+# cache until a purge, even with the page cache off (portal/pages.py).
+SITE_DATA_CACHE = True
 # Models outside the page tree that public pages show: a change purges the
 # page cache (pages, settings, images, documents and media always do).
 PAGE_CACHE_PURGE_MODELS = [
