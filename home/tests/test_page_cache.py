@@ -380,3 +380,13 @@ def test_site_data_is_kept_until_a_purge_only_in_a_shared_cache(client, site, se
     PortalSettings.load()
     PortalSettings.objects.update(hotline="0592-5711111")  # no purge here: as a worker sees an edit made on another
     assert ("0592-5711111" in client.get("/faq/").content.decode()) is not shared
+
+
+def test_the_purge_command_after_a_deploy(client, site):
+    import io
+
+    from django.core.management import call_command
+
+    cached_twice(client, "/faq/")
+    call_command("purge_page_cache", stdout=io.StringIO())
+    assert state(client.get("/faq/")) == "miss"
