@@ -154,6 +154,15 @@ def assert_accessible():
     return check
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the site data kept there until a
+    purge (portal/page_cache.py) must not outlive the rows rolled back."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def home_page(db):
     """A HomePage at the site root, as the demo loader makes it."""

@@ -9,4 +9,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         # Signal receivers: the audit trail, and the clock of a staff session.
-        from . import audit, security  # noqa: F401
+        from . import audit, page_cache, security  # noqa: F401
+
+        # The page cache is purged when anything a public page shows changes.
+        page_cache.connect_signals()

@@ -146,8 +146,19 @@ class PortalSettings(BaseGenericSetting):
         ),
     ]
 
+    # The footer links to the privacy notice on every page.
+    select_related = ["privacy_page"]
+
     class Meta:
         verbose_name = _("portal settings")
+
+    @classmethod
+    def _get_or_create(cls):
+        """Every page's footer shows these settings: read them once, then from
+        the cache until the next purge (a save of the settings is one)."""
+        from .page_cache import cached
+
+        return cached("portal-settings", super()._get_or_create)
 
     def needs_construction_permit(self, investment_yuan, area_m2):
         """The national rule exempts a work at or below either limit (以下 includes

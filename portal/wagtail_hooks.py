@@ -9,6 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import page_cache
 from .admin_views import ListOnlyViewSetMixin
 from .display import ValueColumn
 from .exports import LocalSpreadsheetExportMixin
@@ -44,6 +45,12 @@ class ReferenceDataGroup(SnippetViewSetGroup):
 
 
 register_snippet(ReferenceDataGroup)
+
+
+@hooks.register("before_serve_page")
+def allow_page_cache(page, request, serve_args, serve_kwargs):
+    """Only Wagtail pages may be stored by the page cache (portal/page_cache.py)."""
+    page_cache.allow(request, page)
 
 
 def _street_names(profile):

@@ -66,6 +66,10 @@ class LeafletPage(RoutablePageMixin, CJKSearchMixin, Page):
     def search_body_text(self):
         return " ".join([self.subtitle, stream_plain_text(self.body)])
 
+    def get_cached_paths(self):
+        """What a front proxy must purge when the leaflet is published: the PDF too."""
+        return ["/", "/pdf/"]
+
     @staticmethod
     def registration_url(request):
         """The registration form on this host, absolute because the QR code is

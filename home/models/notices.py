@@ -7,12 +7,14 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal.pages import public
 from portal.search import CJKSearchMixin
 
 from .blocks import ContentStreamBlock, stream_plain_text
+from .routing import ChildRouteMixin
 
 
-class NoticeIndexPage(CJKSearchMixin, Page):
+class NoticeIndexPage(ChildRouteMixin, CJKSearchMixin, Page):
     """通知公告: notices, newest first, paginated."""
 
     intro = RichTextField(_("introduction"), features=["bold", "link"], blank=True)
@@ -28,8 +30,12 @@ class NoticeIndexPage(CJKSearchMixin, Page):
     class Meta:
         verbose_name = _("notice index")
 
+    @property
+    def child_model(self):
+        return NoticePage
+
     def notices(self):
-        return NoticePage.objects.child_of(self).live().public().order_by("-date", "-pk")
+        return public(NoticePage.objects.child_of(self).live()).order_by("-date", "-pk")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -1,14 +1,13 @@
 from django.db import models
-from django.db.models import Prefetch
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal.pages import public
 from portal.search import CJKSearchMixin
 
 from .blocks import ContentStreamBlock, stream_plain_text
@@ -65,28 +64,21 @@ class HomePage(CJKSearchMixin, Page):
         from .leaflet import LeafletPage
         from .notices import NoticePage
         from .policies import PolicyIndexPage
-        from .videos import VideoIndexPage, VideoPage
+        from .videos import VideoIndexPage, VideoPage, with_posters
 
         context = super().get_context(request, *args, **kwargs)
         context["counters"] = counters()
-        children = self.get_children().live().public()
-        context["policy_index"] = children.type(PolicyIndexPage).first()
-        context["leaflet"] = children.type(LeafletPage).first()
-        context["video_index"] = children.type(VideoIndexPage).first()
-        context["latest_notices"] = (
-            NoticePage.objects.live().public().descendant_of(self).order_by("-date", "-pk")[: self.notices_count]
-        )
-        context["featured_videos"] = (
-            VideoPage.objects.live()
-            .public()
-            .descendant_of(self)
-            .filter(featured=True)
-            .select_related("video")
-            .prefetch_related(
-                Prefetch("poster", queryset=get_image_model().objects.prefetch_renditions(FEATURED_POSTER))
-            )
-            .order_by("-first_published_at")[:3]
-        )
+        entries = {}
+        for child in public(self.get_children().live().type(PolicyIndexPage, LeafletPage, VideoIndexPage)):
+            entries.setdefault(child.specific_class, child)
+        context["policy_index"] = entries.get(PolicyIndexPage)
+        context["leaflet"] = entries.get(LeafletPage)
+        context["video_index"] = entries.get(VideoIndexPage)
+        context["latest_notices"] = public(NoticePage.objects.live().descendant_of(self)).order_by("-date", "-pk")[
+            : self.notices_count
+        ]
+        featured = public(VideoPage.objects.live().descendant_of(self)).filter(featured=True)
+        context["featured_videos"] = with_posters(featured, FEATURED_POSTER).order_by("-first_published_at")[:3]
         return context
 
 

@@ -21,9 +21,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.pages import public
 from portal.search import CJKSearchMixin
 
 from .blocks import RICH_TEXT_FEATURES, stream_plain_text
+from .routing import ChildRouteMixin
 
 
 class PolicyStatus(models.TextChoices):
@@ -220,7 +222,7 @@ class PolicyFilterForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value}
 
 
-class PolicyIndexPage(CJKSearchMixin, Page):
+class PolicyIndexPage(ChildRouteMixin, CJKSearchMixin, Page):
     intro = RichTextField(_("introduction"), features=["bold", "link"], blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -246,10 +248,13 @@ class PolicyIndexPage(CJKSearchMixin, Page):
     class Meta:
         verbose_name = _("measures index")
 
+    @property
+    def child_model(self):
+        return PolicyDocumentPage
+
     def published_documents(self):
-        """Live documents the public may see. ``public()`` runs its own query, so
-        build this once per request and derive the rest from it."""
-        return PolicyDocumentPage.objects.child_of(self).live().public()
+        """Live documents the public may see."""
+        return public(PolicyDocumentPage.objects.child_of(self).live())
 
     def documents(self, published=None):
         """Published documents, those in force first, then newest first."""

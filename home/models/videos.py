@@ -13,7 +13,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home import webvtt
+from portal.pages import public
 from portal.search import CJKSearchMixin
+
+from .routing import ChildRouteMixin
 
 # The rendition of the poster used by the index, the video page and the home
 # page's featured list; templates must use the same spec so that the one
@@ -39,6 +42,15 @@ def iso_duration(seconds):
     return f"PT{minutes}M{secs}S" if minutes else f"PT{secs}S"
 
 
+def with_posters(videos, filter_spec):
+    """Videos with their media file and poster joined and the poster's
+    rendition for ``filter_spec`` prefetched: one query more, however many."""
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=filter_spec)
+    return videos.select_related("video", "poster").prefetch_related(
+        Prefetch("poster__renditions", queryset=renditions)
+    )
+
+
 class VideoTopic(models.TextChoices):
     FALL = "fall", _("Falls from height")
     ELECTROCUTION = "electrocution", _("Electrocution")
@@ -49,7 +61,7 @@ class VideoTopic(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class VideoIndexPage(CJKSearchMixin, Page):
+class VideoIndexPage(ChildRouteMixin, CJKSearchMixin, Page):
     intro = RichTextField(_("introduction"), features=["bold", "link"], blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -62,23 +74,28 @@ class VideoIndexPage(CJKSearchMixin, Page):
     class Meta:
         verbose_name = _("video index")
 
+    @property
+    def child_model(self):
+        return VideoPage
+
+    def child_route_queryset(self):
+        """A video page shows its media file and poster: joined, not fetched one by one."""
+        return super().child_route_queryset().select_related("video", "poster")
+
     def get_context(self, request, *args, **kwargs):
         """The videos, optionally of one topic (?topic=fall), and the topics to
         filter by. Query count does not depend on how many videos there are:
-        the media file comes by join, posters and their renditions by prefetch.
+        the media file and poster come by join, the posters' renditions by prefetch.
         An unknown topic is ignored and every video is shown."""
         context = super().get_context(request, *args, **kwargs)
-        videos = VideoPage.objects.child_of(self).live().public()
+        videos = public(VideoPage.objects.child_of(self).live())
         counts = dict(videos.order_by().values_list("topic").annotate(n=Count("pk")))
         topic = request.GET.get("topic", "")
         if topic not in VideoTopic.values:
             topic = ""
         if topic:
             videos = videos.filter(topic=topic)
-        posters = get_image_model().objects.prefetch_renditions(POSTER_FILTER)
-        context["videos"] = (
-            videos.select_related("video").prefetch_related(Prefetch("poster", queryset=posters)).order_by("path")
-        )
+        context["videos"] = with_posters(videos, POSTER_FILTER).order_by("path")
         context["topics"] = [
             {"value": value, "label": label, "count": counts.get(value, 0)}
             for value, label in VideoTopic.choices
@@ -197,6 +214,10 @@ class VideoPage(RoutablePageMixin, CJKSearchMixin, Page):
                     % {"end": cues[-1].end, "duration": self.duration}
                 }
             )
+
+    def get_cached_paths(self):
+        """What a front proxy must purge when the video is published: the captions too."""
+        return ["/", "/captions/"]
 
     @path("captions/", name="captions")
     def captions_vtt(self, request):

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "evaluation",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.sites",
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "portal.security.StaffSessionTimeoutMiddleware",
     "portal.two_factor.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Inside the header middleware above, so cached pages get fresh CSP and security headers.
+    "portal.page_cache.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -170,6 +173,31 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Page cache (portal/page_cache.py): anonymous public pages are kept this many
+# seconds in the default cache, and purged whenever an editor changes what
+# they show. 0 turns it off.
+PAGE_CACHE_SECONDS = int(env_str("PAGE_CACHE_SECONDS", "3600"))
+# The site data every page shows (site, menu, settings) is kept in the same
+# cache until a purge, even with the page cache off (portal/pages.py).
+SITE_DATA_CACHE = True
+# Models outside the page tree that public pages show: a change purges the
+# page cache (pages, settings, images, documents and media always do).
+PAGE_CACHE_PURGE_MODELS = [
+    "portal.Street",
+    "training.TrainingSession",
+    "training.Topic",
+    "training.AudienceRole",
+]
+# A front proxy's cache (nginx with the cache purge module, see README): it is
+# sent a PURGE for each page published, and may keep a shared page this long.
+FRONTEND_CACHE_URL = env_str("FRONTEND_CACHE_URL", "")
+FRONTEND_CACHE_SECONDS = int(env_str("FRONTEND_CACHE_SECONDS", "60"))
+WAGTAILFRONTENDCACHE = (
+    {"nginx": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": FRONTEND_CACHE_URL}}
+    if FRONTEND_CACHE_URL
+    else {}
+)
 
 # Staff passwords (portal/security.py): 12 characters or more, three kinds of character.
 AUTH_PASSWORD_VALIDATORS = [

@@ -32,3 +32,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SILENCED_SYSTEM_CHECKS = ["security.W019"] + ([] if SECURE_HSTS_PRELOAD else ["security.W021"])
+# Without CACHE_URL each gunicorn worker has its own memory cache, which a
+# publish on another worker cannot purge: the page cache and the site data
+# kept until a purge then stay off (setting PAGE_CACHE_SECONDS keeps them, for one worker).
+if CACHES["default"]["BACKEND"].endswith("LocMemCache") and not env_str("PAGE_CACHE_SECONDS"):  # noqa: F405
+    PAGE_CACHE_SECONDS = 0
+    SITE_DATA_CACHE = False

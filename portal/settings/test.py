@@ -28,3 +28,6 @@ WHITENOISE_AUTOREFRESH = True
 CELERY_TASK_ALWAYS_EAGER = True
 # Sessions in the database as before, whatever CACHE_URL says (the cache here is local memory).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Off for the suite: pages would be kept from one test to the next. The page
+# cache's own tests (home/tests/test_page_cache.py) turn it on.
+PAGE_CACHE_SECONDS = 0

@@ -4,15 +4,17 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
+from portal.pages import ancestors, menu_pages
+
 register = template.Library()
 
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
-    """Top-level pages marked 'show in menus', one query."""
+    """Top-level pages marked 'show in menus', from the cache (portal.pages)."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
-    pages = site.root_page.get_children().live().public().in_menu() if site else []
+    pages = menu_pages(site) if site else []
     page = context.get("page")
     path = request.path if request else ""
     # The two services people come for, always in the menu (a phone shows every entry).
@@ -30,9 +32,8 @@ def main_menu(context):
 
 @register.inclusion_tag("includes/breadcrumbs.html")
 def breadcrumbs(page):
-    """Ancestors below the tree root, one query."""
-    ancestors = page.get_ancestors().filter(depth__gt=1) if page.depth > 2 else []
-    return {"ancestors": ancestors, "current": page}
+    """Ancestors below the tree root, from routing or the cache (portal.pages)."""
+    return {"ancestors": ancestors(page), "current": page}
 
 
 @register.simple_tag
