@@ -233,8 +233,9 @@ class SearchTokens(models.Model):
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+", db_index=False)
-    # Text, as in Wagtail's index entries, so that any primary key fits.
-    object_id = models.CharField(max_length=50)
+    # An integer (Wagtail's entries hold text): joined with the pages' primary
+    # key, so a misjudged plan costs index lookups, not a scan per hit.
+    object_id = models.BigIntegerField()
     # The title's tokens, to rank title matches first.
     title = SearchVectorField()
     # Title (weight A) and body (weight D) tokens, with the 'simple' configuration.

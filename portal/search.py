@@ -109,7 +109,9 @@ def ranked_ids(queryset, tokens, title_field="title"):
         return []
     backend = get_search_backend()
     if hasattr(backend, "ranked_ids"):  # PostgreSQL: portal/search_backend.py
-        return backend.ranked_ids(queryset, tokens)
+        ids = backend.ranked_ids(queryset, tokens)
+        if ids is not None:
+            return ids
     return backend_ranked_ids(queryset, tokens, title_field)
 
 

@@ -17,11 +17,10 @@ moving and ``manage.py update_index`` keep both in step.
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, IntegerField, TextField, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Case, F, IntegerField, Value, When
 from modelsearch.backends.database import SearchBackend as DatabaseSearchBackend
 from modelsearch.backends.database.postgres.postgres import PostgresIndex, PostgresSearchBackend
-from modelsearch.utils import get_descendants_content_types_pks
+from modelsearch.utils import get_descendant_models, get_descendants_content_types_pks
 
 from portal.models import SearchTokens
 from portal.search import CJKSearchMixin
@@ -38,10 +37,15 @@ def _tsquery(tokens):
     return SearchQuery(" & ".join(map(_tsquery_lexeme, tokens)), config=CONFIG, search_type="raw")
 
 
+def has_tokens(model):
+    """Do objects of this model (or of a model inheriting from it) get bigram tokens?"""
+    return any(issubclass(child, CJKSearchMixin) for child in get_descendant_models(model))
+
+
 class CJKPostgresIndex(PostgresIndex):
     def add_items(self, model, objs):
         super().add_items(model, objs)
-        rows = [obj for obj in objs if isinstance(obj, CJKSearchMixin)]
+        rows = [obj for obj in objs if isinstance(obj, CJKSearchMixin)]  # pages: integer keys
         if not rows:
             return
         content_type_id = ContentType.objects.get_for_model(model).pk
@@ -52,7 +56,7 @@ class CJKPostgresIndex(PostgresIndex):
                 "setweight(to_tsvector(%s, %s), 'A') || setweight(to_tsvector(%s, %s), 'D'))"
             )
             title = obj.cjk_title()
-            params += [content_type_id, str(obj.pk), CONFIG, title, CONFIG, title, CONFIG, obj.cjk_body()]
+            params += [content_type_id, obj.pk, CONFIG, title, CONFIG, title, CONFIG, obj.cjk_body()]
         table = SearchTokens._meta.db_table
         with self.write_connection.cursor() as cursor:
             cursor.execute(
@@ -64,15 +68,16 @@ class CJKPostgresIndex(PostgresIndex):
     def delete_item(self, item):
         super().delete_item(item)
         content_type = ContentType.objects.get_for_model(type(item))
-        SearchTokens.objects.filter(content_type=content_type, object_id=str(item.pk))._raw_delete(
+        SearchTokens.objects.filter(content_type=content_type, object_id=item.pk)._raw_delete(
             using=self.write_connection.alias
         )
 
     def delete_stale_model_entries(self, model):
         super().delete_stale_model_entries(model)
-        existing = model._default_manager.annotate(object_id=Cast("pk", TextField())).values("object_id")
+        if not has_tokens(model):
+            return
         SearchTokens.objects.filter(content_type_id__in=get_descendants_content_types_pks(model)).exclude(
-            object_id__in=existing
+            object_id__in=model._default_manager.values("pk")
         ).delete()
 
     def reset(self):
@@ -88,23 +93,25 @@ class CJKPostgresSearchBackend(PostgresSearchBackend):
 
         One query, served by the GIN index: objects whose title holds more of the
         tokens first, then by ``ts_rank`` (title tokens weigh more than body ones).
+        None for a model without tokens: search it with Wagtail's query.
         """
+        if not has_tokens(queryset.model):
+            return None
         to_python = queryset.model._meta.pk.to_python
         return [to_python(pk) for pk in self.ranked_object_ids(queryset, tokens)]
 
     def ranked_object_ids(self, queryset, tokens):
-        """The query behind ``ranked_ids``: the matching objects' ids as text (tests EXPLAIN it)."""
+        """The query behind ``ranked_ids``: the matching objects' ids (tests EXPLAIN it)."""
         query = _tsquery(tokens)
         title_hits = sum(
             (Case(When(title=_tsquery([token]), then=Value(1)), default=Value(0)) for token in tokens),
             start=Value(0, output_field=IntegerField()),
         )
-        in_queryset = queryset.annotate(_object_id=Cast("pk", TextField())).values("_object_id")
         return (
             SearchTokens.objects.filter(
                 tokens=query,
                 content_type_id__in=get_descendants_content_types_pks(queryset.model),
-                object_id__in=in_queryset,
+                object_id__in=queryset.values("pk"),
             )
             .annotate(title_hits=title_hits, rank=SearchRank(F("tokens"), query))
             .order_by("-title_hits", "-rank", "object_id")
