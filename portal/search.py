@@ -13,6 +13,10 @@ does weight them). ``ranked_ids`` therefore puts pages whose *title* holds
 more of the query's tokens first, on both databases, and keeps the backend's
 relevance order within each group.
 
+On PostgreSQL the same tokens are also kept in a GIN-indexed tsvector
+(portal/search_backend.py), and ``ranked_ids`` matches and ranks there in
+one query instead of through Wagtail's query, which read the whole index.
+
 The registration back office reuses ``prepare_query``/``ranked_ids``/``snippet``
 for works, so nothing here is specific to pages except ``page_results``.
 """
