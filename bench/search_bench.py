@@ -1,13 +1,17 @@
 """Chinese site search: bigrams against the plain backend and jieba, measured.
 
-    .venv/bin/python bench/search_bench.py [-v] [--pages=400]   # SQLite (scratch file under /tmp)
+    .venv/bin/python bench/search_bench.py [-v] [--pages=400] [--site-only]   # SQLite (scratch file under /tmp)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/huli_search_dev \\
-        .venv/bin/python bench/search_bench.py          # PostgreSQL (a throwaway test_ database)
+        .venv/bin/python bench/search_bench.py --pages=10000 --site-only      # PostgreSQL (a throwaway test_ database)
 
 Builds a few hundred Chinese pages from domain-like sentences, then for each
 way of indexing measures the index rebuild time, the index size, the query
 latency (median and p95) and recall/precision on a labelled set of queries.
 jieba is optional (`pip install jieba` into .venv); without it that row is skipped.
+On PostgreSQL the site matches a GIN-indexed tsvector (portal/search_backend.py);
+the row "Wagtail's query (before)" times the backend's own query it replaced.
+``--site-only`` times only the site's way (and the whole /search/ page), which
+is what a run at 10,000 pages is for.
 
 Every sentence below is written with its word boundaries marked by "|". A
 query word is *relevant* to a page when it is one or more whole consecutive
@@ -35,6 +39,8 @@ SEED = 20240501
 REPEATS = 10
 SQLITE_FILE = "/tmp/huli_search_bench.sqlite3"
 VERBOSE = "-v" in sys.argv
+SITE_ONLY = "--site-only" in sys.argv
+SITE = "bigram + title first (the site)"
 
 SENTENCES = """
 限额|以下|的|小型|工程|和|零星|作业|都|要|纳入|安全|生产|管理|。
@@ -180,6 +186,7 @@ def main():
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.test import Client
     from django.test.utils import override_settings, setup_test_environment
     from wagtail.models import Page
     from wagtail.rich_text import RichText
@@ -203,7 +210,7 @@ def main():
     vendor = connection.vendor
     # Its own throwaway database: a file for SQLite (so its size can be read), and a
     # name that no test run uses for PostgreSQL (autoclobber would drop it).
-    test_name = SQLITE_FILE if vendor == "sqlite" else "test_huli_search_bench"
+    test_name = SQLITE_FILE if vendor == "sqlite" else f"test_{connection.settings_dict['NAME']}_search_bench"
     connection.settings_dict["TEST"]["NAME"] = test_name
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -214,6 +221,7 @@ def main():
     try:
         home = ensure_home_page()
         corpus = build_corpus()
+        started = time.perf_counter()
         for item in corpus:
             home.add_child(
                 instance=StandardPage(
@@ -224,6 +232,7 @@ def main():
                     body=[("paragraph", RichText(f"<p>{text_of(s)}</p>")) for s in item["body"][1:]],
                 )
             )
+        print(f"{len(corpus)} pages created in {time.perf_counter() - started:.0f} s", file=sys.stderr)
         title_by_pk = {}
         truth = {}
         by_pk = {p.slug: p.pk for p in StandardPage.objects.filter(slug__startswith="bench-")}
@@ -251,11 +260,12 @@ def main():
         approaches = [
             ("plain (Wagtail as is)", plain_fields, None, lambda q: native(q.split())),
             ("bigram, backend order", None, None, lambda q: native(cjk.prepare_query(q).tokens)),
+            (SITE, None, None, lambda q: cjk.ranked_ids(queryset, cjk.prepare_query(q).tokens)),
             (
-                "bigram + title first (the site)",
+                "bigram + title first, Wagtail's query (before)",
                 None,
                 None,
-                lambda q: cjk.ranked_ids(queryset, cjk.prepare_query(q).tokens),
+                lambda q: cjk.backend_ranked_ids(queryset, cjk.prepare_query(q).tokens),
             ),
             (
                 "bigram, unranked (newest first)",
@@ -266,10 +276,15 @@ def main():
         ]
         if jieba is not None:
             approaches.append(("jieba cut_for_search", None, jieba_text, lambda q: native(jieba_tokens(q))))
+        if vendor != "postgresql":  # the site's way is the backend's own query there
+            approaches = [a for a in approaches if "(before)" not in a[0]]
+        if SITE_ONLY:
+            approaches = [a for a in approaches if a[0] == SITE]
 
         rows = []
         default_fields = StandardPage.search_fields
         bigrams = cjk.cjk_bigrams  # what CJKSearchMixin indexes; swapped for jieba's words below
+        tokens_kib = None
         indexed_as = None  # approaches sharing fields and tokenizer share one index build
         for name, fields, tokenizer, run in approaches:
             key = (id(fields), tokenizer)
@@ -284,6 +299,8 @@ def main():
                 build_seconds = time.perf_counter() - started
                 compact(connection)
                 size = index_size(connection)
+                if vendor == "postgresql" and fields is None and tokenizer is None:
+                    tokens_kib = tokens_size(connection)
                 indexed_as = key
             for query in QUERIES:  # warm up
                 run(query)
@@ -320,24 +337,27 @@ def main():
                 }
             )
         StandardPage.search_fields, cjk.cjk_bigrams = default_fields, bigrams
-        report(vendor, corpus, truth, rows, jieba)
+        page_timings = time_search_page(Client(), StandardPage, corpus)
+        report(vendor, corpus, truth, rows, jieba, page_timings, tokens_kib)
     finally:
         no_auto_update.disable()
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def compact(connection):
-    """Merge away deleted rows so that sizes compare like with like."""
+    """Merge away deleted rows so that sizes compare like with like (and, on PostgreSQL, analyze)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             fts = "wagtailsearch_indexentry_fts"
             cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
         else:
             cursor.execute("VACUUM FULL wagtailsearch_indexentry")
+            cursor.execute("VACUUM FULL portal_searchtokens")
+            cursor.execute("ANALYZE")  # the planner's statistics, as autovacuum keeps them
 
 
 def index_size(connection):
-    """Bytes of the search index tables (entries plus the FTS5 shadow tables), in KiB."""
+    """Bytes of Wagtail's search index tables (entries plus the FTS5 shadow tables), in KiB."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'wagtailsearch_indexentry%'")
@@ -346,7 +366,28 @@ def index_size(connection):
         return cursor.fetchone()[0] / 1024
 
 
-def report(vendor, corpus, truth, rows, jieba):
+def time_search_page(client, page_model, corpus):
+    """The whole /search/ page (view, ranking, first 10 results with snippets, template), in ms."""
+    for query in QUERIES:  # warm up
+        client.get("/search/", {"q": query})
+    timings = []
+    for query in QUERIES:
+        for _ in range(REPEATS):
+            started = time.perf_counter()
+            response = client.get("/search/", {"q": query})
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.status_code
+    return timings
+
+
+def tokens_size(connection):
+    """KiB of the site's bigram tokens on PostgreSQL (portal_searchtokens and its GIN index)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_total_relation_size('portal_searchtokens')")
+        return cursor.fetchone()[0] / 1024
+
+
+def report(vendor, corpus, truth, rows, jieba, page_timings, tokens_kib):
     print(
         f"database: {vendor}; pages: {len(corpus)}; queries: {len(QUERIES)} "
         f"({sum(len(v) for v in truth.values())} relevant page-query pairs); repeats: {REPEATS}"
@@ -367,6 +408,12 @@ def report(vendor, corpus, truth, rows, jieba):
             else:
                 cells.append(str(value))
         print("| " + " | ".join(cells) + " |")
+    if tokens_kib is not None:
+        print(f"The site's GIN-indexed bigram tokens (portal_searchtokens): {tokens_kib:.0f} KiB more.")
+    print(
+        f"The /search/ page (view, ranking, 10 results with snippets, template): "
+        f"median {statistics.median(page_timings):.1f} ms, p95 {percentile(page_timings, 0.95):.1f} ms"
+    )
 
 
 if __name__ == "__main__":

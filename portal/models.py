@@ -3,6 +3,9 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -228,6 +231,35 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.username}"
+
+
+class SearchTokens(models.Model):
+    """The bigram tokens of one indexed object, as a GIN-indexed tsvector (PostgreSQL only).
+
+    Wagtail's PostgreSQL backend matches ``title || body`` of every index entry,
+    which no index can serve, so the site's search scanned the whole table.
+    portal/search_backend.py writes this row next to Wagtail's own entry (on
+    publish, unpublish, delete and ``update_index``) and portal/search.py
+    matches it with ``@@``. On SQLite the table exists but stays empty.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # An integer (Wagtail's entries hold text): joined with the pages' primary
+    # key, so a misjudged plan costs index lookups, not a scan per hit.
+    object_id = models.BigIntegerField()
+    # The title's tokens, to rank title matches first.
+    title = SearchVectorField()
+    # Title (weight A) and body (weight D) tokens, with the 'simple' configuration.
+    tokens = SearchVectorField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="portal_searchtokens_object"),
+        ]
+        indexes = [GinIndex(fields=["tokens"], name="portal_searchtokens_gin")]
+
+    def __str__(self):
+        return f"{self.content_type_id}:{self.object_id}"
 
 
 def sms_text(text):

@@ -10,7 +10,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
-from .env import cache_from_url, env_bool, env_list, env_str
+from .env import cache_from_url, env_bool, env_list, env_str, search_backend
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -265,7 +265,16 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# database (the default; indexed Chinese bigrams on PostgreSQL) or elasticsearch7/8/9,
+# opensearch2/3 at WAGTAILSEARCH_URL with a Chinese analyzer (portal/settings/env.py).
+WAGTAILSEARCH_BACKENDS = {
+    "default": search_backend(
+        env_str("WAGTAILSEARCH_BACKEND", "database"),
+        env_list("WAGTAILSEARCH_URL"),
+        env_str("WAGTAILSEARCH_INDEX_PREFIX", "huli_"),
+        env_str("WAGTAILSEARCH_ANALYZER", "cjk"),
+    )
+}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "txt", "zip", "jpg", "png"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILMEDIA = {

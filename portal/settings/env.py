@@ -103,3 +103,40 @@ def s3_storages(storages, bucket):
             [f"https://{bucket}.s3.{region}.amazonaws.com"] if region else []
         )
     return {**storages, "default": public, "private": private}, origins
+
+
+SEARCH_ENGINES = ("elasticsearch7", "elasticsearch8", "elasticsearch9", "opensearch2", "opensearch3")
+# The index's default analyzer (every text field and query): a Chinese one.
+# "cjk" is built in (overlapping bigrams, as the database backend indexes);
+# smartcn and ik are plugins installed on the search cluster.
+CJK_ANALYZERS = {
+    "cjk": {"default": {"type": "cjk"}},
+    "smartcn": {"default": {"type": "smartcn"}},
+    "ik": {
+        "default": {"type": "custom", "tokenizer": "ik_max_word"},
+        "default_search": {"type": "custom", "tokenizer": "ik_smart"},
+    },
+}
+
+
+def search_backend(engine="database", urls=(), index_prefix="huli_", analyzer="cjk"):
+    """Turn WAGTAILSEARCH_BACKEND (and its URL, prefix, analyzer) into a WAGTAILSEARCH_BACKENDS entry.
+
+    "database" is the site's own backend (portal/search_backend.py: Wagtail's,
+    with GIN-indexed bigrams on PostgreSQL); the others are Wagtail's
+    Elasticsearch/OpenSearch backends with a Chinese analyzer.
+    """
+    if engine in ("", "database"):
+        return {"BACKEND": "portal.search_backend"}
+    if engine not in SEARCH_ENGINES:
+        raise ImproperlyConfigured(f"WAGTAILSEARCH_BACKEND must be database or one of {', '.join(SEARCH_ENGINES)}.")
+    if not urls:
+        raise ImproperlyConfigured(f"WAGTAILSEARCH_URL must be set for WAGTAILSEARCH_BACKEND={engine}.")
+    if analyzer not in CJK_ANALYZERS:
+        raise ImproperlyConfigured(f"WAGTAILSEARCH_ANALYZER must be one of {', '.join(CJK_ANALYZERS)}.")
+    return {
+        "BACKEND": f"wagtail.search.backends.{engine}",
+        "URLS": list(urls),
+        "INDEX_PREFIX": index_prefix,
+        "INDEX_SETTINGS": {"settings": {"analysis": {"analyzer": CJK_ANALYZERS[analyzer]}}},
+    }

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.settings.env import cache_from_url, env_bool, env_list, env_str
+from portal.settings.env import cache_from_url, env_bool, env_list, env_str, search_backend
 
 
 def test_cache_url_defaults_to_local_memory():
@@ -82,3 +82,59 @@ def test_production_settings_read_the_environment(monkeypatch):
     finally:
         sys.modules.pop("portal.settings.production", None)
         sys.modules.pop("portal.settings.base", None)
+
+
+def test_search_backend_defaults_to_the_sites_database_backend():
+    assert search_backend() == {"BACKEND": "portal.search_backend"}
+    assert search_backend("") == search_backend("database")
+
+
+@pytest.mark.parametrize(
+    "analyzer, expected",
+    [
+        ("cjk", {"default": {"type": "cjk"}}),
+        ("smartcn", {"default": {"type": "smartcn"}}),
+        (
+            "ik",
+            {
+                "default": {"type": "custom", "tokenizer": "ik_max_word"},
+                "default_search": {"type": "custom", "tokenizer": "ik_smart"},
+            },
+        ),
+    ],
+)
+def test_search_backend_on_a_search_cluster_uses_a_chinese_analyzer(analyzer, expected):
+    backend = search_backend("opensearch2", ["https://search.internal:9200"], "huli_", analyzer)
+    assert backend == {
+        "BACKEND": "wagtail.search.backends.opensearch2",
+        "URLS": ["https://search.internal:9200"],
+        "INDEX_PREFIX": "huli_",
+        "INDEX_SETTINGS": {"settings": {"analysis": {"analyzer": expected}}},
+    }
+
+
+@pytest.mark.parametrize(
+    "engine, urls, analyzer",
+    [("solr", ["http://x:8983"], "cjk"), ("elasticsearch8", [], "cjk"), ("elasticsearch8", ["http://x:9200"], "jieba")],
+)
+def test_search_backend_refuses_what_it_cannot_run(engine, urls, analyzer):
+    with pytest.raises(ImproperlyConfigured):
+        search_backend(engine, urls, "huli_", analyzer)
+
+
+def test_settings_read_the_search_backend_from_the_environment(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.setenv("WAGTAILSEARCH_BACKEND", "elasticsearch8")
+    monkeypatch.setenv("WAGTAILSEARCH_URL", "http://es1:9200,http://es2:9200")
+    monkeypatch.setenv("WAGTAILSEARCH_ANALYZER", "smartcn")
+    sys.modules.pop("portal.settings.base", None)
+    try:
+        backend = importlib.import_module("portal.settings.base").WAGTAILSEARCH_BACKENDS["default"]
+    finally:
+        sys.modules.pop("portal.settings.base", None)
+    assert backend["BACKEND"] == "wagtail.search.backends.elasticsearch8"
+    assert backend["URLS"] == ["http://es1:9200", "http://es2:9200"]
+    assert backend["INDEX_PREFIX"] == "huli_"
+    assert backend["INDEX_SETTINGS"]["settings"]["analysis"]["analyzer"] == {"default": {"type": "smartcn"}}
