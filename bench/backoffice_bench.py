@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/backoffice_bench.py [--works 2000 --inspections 40000] [--repeat 20]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python bench/backoffice_bench.py \
-        --works 20213 --inspections 469009                     # Huli scale
+        --scale district                                       # Huli scale (--scale city: ×6)
+    ... --scale city --keep                                    # keep the database; a rerun reuses it
     ... --admin-path /admin/works/ --admin-role officer       # other admin pages, or one role
 
 It runs `manage.py generate_works` in a throwaway database, then times the
@@ -18,7 +19,7 @@ import argparse
 import statistics
 import time
 
-from benchdb import throwaway_database
+from benchdb import bench_database
 
 
 def works_page_queries():
@@ -206,8 +207,16 @@ QUERY_COUNTS = {}
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--works", type=int, default=2000)
-    parser.add_argument("--inspections", type=int, default=40000)
+    parser.add_argument("--works", type=int, help="default: 2,000, or the scale's")
+    parser.add_argument("--inspections", type=int, help="default: 40,000, or the scale's")
+    parser.add_argument(
+        "--scale", choices=["district", "city"], help="generate_works --scale: Huli's figures, or six times them"
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the generated database (test_huli_backoffice_<scale>_bench); a rerun with --keep reuses it",
+    )
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument(
         "--admin-path", action="append", default=[], help="admin URL to time (default: the works pages)"
@@ -220,23 +229,35 @@ def main():
         help="time the admin pages as this role (default: both)",
     )
     args = parser.parse_args()
-    with throwaway_database("huli_backoffice_bench") as vendor:
+    if args.scale is None:
+        args.works = args.works or 2000
+        args.inspections = 40000 if args.inspections is None else args.inspections
+    name = f"huli_backoffice_{args.scale}_bench" if args.keep else "huli_backoffice_bench"
+    with bench_database(name, keep=args.keep) as (vendor, reused):
+        from django.contrib.auth import get_user_model
         from django.core.management import call_command
         from django.db import connection
 
         from registration.models import EnforcementReferral, Hazard, Inspection, Registration, StatusChange
 
         start = time.perf_counter()
-        call_command("generate_works", works=args.works, inspections=args.inspections)
+        if reused:
+            call_command("migrate", verbosity=0)
+            get_user_model().objects.filter(username__startswith="bench_").delete()
+        else:
+            options = {"works": args.works, "inspections": args.inspections}
+            call_command("generate_works", scale=args.scale, **{k: v for k, v in options.items() if v is not None})
         load = time.perf_counter() - start
         if vendor == "postgresql":
+            # A settled database, as autovacuum leaves it: statistics and the visibility map.
+            connection.ensure_connection()
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         counts = {
             model.__name__: model.objects.count()
             for model in (Registration, StatusChange, Inspection, Hazard, EnforcementReferral)
         }
-        print(f"{vendor}: generated in {load:.1f} s: {counts}")
+        print(f"{vendor}: {'reused' if reused else 'generated'} in {load:.1f} s: {counts}")
         print("| query | median ms | p95 ms | SQL queries |\n|---|---|---|---|")
         roles = args.admin_role or ["officer", "district"]
         if args.admin_path:
