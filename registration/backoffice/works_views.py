@@ -124,9 +124,10 @@ class RegistrationFilterSet(WagtailFilterSet):
         fields = []
 
     def filter_overdue(self, queryset, name, value):
-        if value == "yes":
-            return queryset.filter(overdue_hazard_count__gt=0)
-        return queryset.filter(overdue_hazard_count=0)
+        # EXISTS rather than the overdue_hazard_count annotation: a (semi-)join
+        # on the open hazards' partial index, not a count per work of the city.
+        overdue = Exists(Hazard.objects.open().filter(registration=OuterRef("pk"), deadline__lt=timezone.localdate()))
+        return queryset.filter(overdue if value == "yes" else ~overdue)
 
     def filter_completion_requested(self, queryset, name, value):
         waiting = Exists(
