@@ -105,6 +105,14 @@ class LocalSpreadsheetExportMixin:
         bool: {"csv": yes_no, "xlsx": yes_no},
     }
 
+    def get(self, request, *args, **kwargs):
+        """An export skips the listing's page: Wagtail would build its table
+        and count it with len(), loading every row into memory first."""
+        if getattr(self, "is_export", False):
+            self.object_list = self.get_queryset()
+            return self.as_spreadsheet(self.object_list, request.GET.get("export"))
+        return super().get(request, *args, **kwargs)
+
     def export_rows(self, queryset):
         """The rows, fetched a chunk at a time (a server-side cursor on
         PostgreSQL) rather than all at once into the queryset's cache."""
