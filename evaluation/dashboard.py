@@ -6,7 +6,7 @@ from the same series."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,16 @@ from registration.models import Hazard, IncidentType, Inspection, Report, Report
 from training.models import TraineeRole
 from training.reports.figures import ReportFilters, person_times
 
-from .figures import Period, incidents_in, of_works, works_in
+from .figures import (
+    Period,
+    found_at,
+    incidents_in,
+    inspection_count,
+    of_works,
+    tallies_in,
+    tallies_kept,
+    works_in,
+)
 
 PERIODS = {
     "12m": _("Last 12 months"),
@@ -74,7 +83,7 @@ def today_figures(user, today=None):
         (_("Works under way"), by_status.get(Status.UNDER_WAY, 0)),
         (_("Open hazards"), hazards.count()),
         (_("Overdue hazards"), hazards.filter(deadline__lt=today).count()),
-        (_("Inspections this month"), of_works(Inspection, user, ()).filter(month.moments("inspected_at")).count()),
+        (_("Inspections this month"), inspection_count(user, month)),
         (_("Reports waiting"), scope_reports(Report.objects.filter(status=ReportStatus.NEW), user).count()),
         (
             _("Person-times this year"),
@@ -120,11 +129,26 @@ def _monthly(queryset, field_name, months, local=True):
     return [counts.get(month, 0) for month in months]
 
 
+def inspections_per_month(user, period, months):
+    """From the daily tallies where kept (figures.tallies_kept), else from the inspections."""
+    if not tallies_kept():
+        inspections = of_works(Inspection, user, ()).filter(period.moments("inspected_at"))
+        return _monthly(inspections, "inspected_at", months)
+    counts = dict(
+        tallies_in(user)
+        .filter(period.days("day"))
+        .annotate(month=TruncMonth("day"))
+        .order_by()
+        .values_list("month")
+        .annotate(n=Sum("inspections"))
+    )
+    return [counts.get(month, 0) for month in months]
+
+
 def charts(user, period):
     months = months_of(period)
     labels = [f"{month:%Y-%m}" for month in months]
     works = works_in(user).filter(period.moments("submitted_at"))
-    inspections = of_works(Inspection, user, ()).filter(period.moments("inspected_at"))
     hazards = of_works(Hazard, user, ())
 
     by_kind = []
@@ -161,7 +185,7 @@ def charts(user, period):
             _("Inspections per month"),
             "bar",
             labels,
-            [(_("Inspections"), _monthly(inspections, "inspected_at", months))],
+            [(_("Inspections"), inspections_per_month(user, period, months))],
         ),
         Chart(
             "hazards",
@@ -171,9 +195,7 @@ def charts(user, period):
             [
                 (
                     _("Found"),
-                    _monthly(
-                        hazards.filter(period.moments("inspection__inspected_at")), "inspection__inspected_at", months
-                    ),
+                    _monthly(hazards.alias(found_at=found_at()).filter(period.moments("found_at")), "found_at", months),
                 ),
                 (
                     _("Rectified"),

@@ -12,12 +12,13 @@ import contextlib
 import datetime
 import random
 from bisect import bisect
+from collections import namedtuple
 from decimal import Decimal
 from itertools import accumulate
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone, translation
 
 from portal.models import Community, Street
@@ -43,6 +44,10 @@ from .models.works import (
 from .reports.services import reference_prefix
 
 BATCH = 5000
+# Works built and inserted at a time: a city's 120,000 model instances would not fit in memory.
+WORK_CHUNK = 20000
+# What later steps need of a generated work; ``window`` is its inspection_window.
+Work = namedtuple("Work", "pk street_id community_id kind status planned_start window")
 REPORT_SUBJECT_CUM = [5, 9, 10]  # unregistered, unsafe, other
 REPORT_TEXTS = [
     "楼下有人装空调外机，没看到登记回执",
@@ -196,7 +201,8 @@ def _fields(model, *names):
 class Generator:
     """One run: ``Generator(seed, start).run(works, inspections, hazard_rate)``."""
 
-    def __init__(self, seed=1, start=datetime.date(2022, 3, 1), log=lambda text: None):
+    def __init__(self, seed=1, start=datetime.date(2022, 3, 1), log=lambda text: None, incident_factor=1):
+        self.incident_factor = incident_factor  # SEED_INCIDENTS times this: 6 for a city
         self.rng = random.Random(seed)
         self.tz = timezone.get_current_timezone()
         self.now = timezone.now()
@@ -386,9 +392,28 @@ class Generator:
         return steps
 
     def create_works(self, count):
-        """Insert ``count`` works with their histories and high-risk operations; return them."""
+        """Insert ``count`` works with their histories and high-risk operations;
+        return a compact ``Work`` per work (model instances of a city would not
+        fit in memory). Works are built and inserted in chunks of WORK_CHUNK,
+        each from its own consecutive slice of days, so reference numbers still
+        follow the submission times."""
         days = (self.today - self.start).days + 1
-        works = [self.build_work(self.start + datetime.timedelta(days=self.rng.randrange(days))) for _ in range(count)]
+        chunks = max(1, -(-count // WORK_CHUNK))
+        created = []
+        for chunk in range(chunks):
+            first_day, last_day = days * chunk // chunks, days * (chunk + 1) // chunks
+            size = count * (chunk + 1) // chunks - count * chunk // chunks
+            with transaction.atomic():
+                created += self._works_chunk(size, first_day, max(first_day + 1, last_day))
+            reset_queries()
+            self.log(f"{len(created)} / {count} works")
+        return created
+
+    def _works_chunk(self, count, first_day, last_day):
+        works = [
+            self.build_work(self.start + datetime.timedelta(days=self.rng.randrange(first_day, last_day)))
+            for _ in range(count)
+        ]
         works.sort(key=lambda work: work.submitted_at)
         by_year = {}
         for work in works:
@@ -400,7 +425,6 @@ class Generator:
         for work, steps in zip(works, histories):
             work.updated_at = steps[-1][2]
         Registration.objects.bulk_create(works, batch_size=BATCH)
-        self.history_of = {work.pk: steps for work, steps in zip(works, histories)}
 
         changes = [
             StatusChange(
@@ -425,27 +449,37 @@ class Generator:
         ]
         Through.objects.bulk_create(links, batch_size=BATCH)
         self.log(f"{len(works)} works, {len(changes)} status changes")
-        return works
+        return [
+            Work(
+                work.pk,
+                work.street_id,
+                work.community_id,
+                work.kind,
+                work.status,
+                work.planned_start,
+                self.inspection_window(work, steps),
+            )
+            for work, steps in zip(works, histories)
+        ]
 
     # --- inspections, hazards, referrals -----------------------------------
 
-    def inspection_window(self, work):
+    def inspection_window(self, work, history):
         """The days a work can have been inspected on: from its start to its
         end (or today), only once it was accepted."""
         if work.status in (Status.SUBMITTED, Status.RETURNED) or work.planned_start > self.today:
             return None
-        accepted = next((when for _, to, when, _, _ in self.history_of[work.pk] if to == Status.UNDER_WAY), None)
+        accepted = next((when for _, to, when, _, _ in history if to == Status.UNDER_WAY), None)
         if accepted is None:
             return None
         last = min(work.planned_end, self.today)
         if work.status in (Status.COMPLETED, Status.WITHDRAWN):
-            last = min(last, self.history_of[work.pk][-1][2].astimezone(self.tz).date())
+            last = min(last, history[-1][2].astimezone(self.tz).date())
         first = max(work.planned_start, accepted.astimezone(self.tz).date())
         return (first, last) if first <= last else None
 
     def create_inspections(self, works, count, hazard_rate):
-        windows = [(work, self.inspection_window(work)) for work in works]
-        windows = [(work, window) for work, window in windows if window]
+        windows = [(work, work.window) for work in works if work.window]
         if count and not windows:
             raise ValueError("No generated work is under way or finished, so none can have inspections.")
         # longer works get more visits
@@ -457,13 +491,15 @@ class Generator:
             indexes = range(offset, min(count, offset + BATCH * 4))
             with transaction.atomic():
                 self._inspection_batch(windows, cum, indexes, hazardous, totals)
+            reset_queries()  # with DEBUG, Django keeps every (huge) INSERT's text
             self.log(f"{totals['inspections']} / {count} inspections")
         return totals
 
     def _inspection_batch(self, windows, cum, indexes, hazardous, totals):
-        inspections = []
+        inspections, visited = [], []
         for index in indexes:
             work, (first, last) = self.pick(windows, cum)
+            visited.append(work)
             day = first + datetime.timedelta(days=self.rng.randrange((last - first).days + 1))
             result = InspectionResult.NO_HAZARD
             if index in hazardous:
@@ -471,7 +507,7 @@ class Generator:
             when = self.moment(day)
             inspections.append(
                 Inspection(
-                    registration=work,
+                    registration_id=work.pk,
                     inspector=self.rng.choice(self.staff[work.street_id][1]),
                     inspected_at=when,
                     created_at=when,
@@ -480,13 +516,16 @@ class Generator:
                 )
             )
         Inspection.objects.bulk_create(inspections, batch_size=BATCH)
-        hazards = [
-            self.hazard(inspection) for inspection in inspections if inspection.result != InspectionResult.NO_HAZARD
+        found = [
+            (inspection, work)
+            for inspection, work in zip(inspections, visited)
+            if inspection.result != InspectionResult.NO_HAZARD
         ]
+        hazards = [self.hazard(inspection, work) for inspection, work in found]
         Hazard.objects.bulk_create(hazards, batch_size=BATCH)
         referrals = [
-            self.referral(hazard)
-            for hazard in hazards
+            self.referral(hazard, work)
+            for hazard, (_, work) in zip(hazards, found)
             if hazard.inspection.result == InspectionResult.STOP_WORK or self.rng.random() < 0.05
         ]
         EnforcementReferral.objects.bulk_create(referrals, batch_size=BATCH)
@@ -494,8 +533,7 @@ class Generator:
         totals["hazards"] += len(hazards)
         totals["referrals"] += len(referrals)
 
-    def hazard(self, inspection):
-        work = inspection.registration
+    def hazard(self, inspection, work):
         category = self.pick(self.hazard_categories, self.hazard_cum)
         found_on = inspection.inspected_at.astimezone(self.tz).date()
         deadline = found_on + datetime.timedelta(days=self.rng.choice((1, 3, 3, 5, 7)))
@@ -507,7 +545,7 @@ class Generator:
         rectified = None if still_open else min(self.today, found_on + datetime.timedelta(days=self.rng.randint(0, 6)))
         return Hazard(
             inspection=inspection,
-            registration=work,
+            registration_id=work.pk,
             category=category,
             description=HAZARD_TEXTS[category],
             deadline=deadline,
@@ -515,13 +553,13 @@ class Generator:
             verified_by=inspection.inspector if rectified else None,
         )
 
-    def referral(self, hazard):
-        inspection, work = hazard.inspection, hazard.registration
+    def referral(self, hazard, work):
+        inspection = hazard.inspection
         referred = min(self.now, inspection.inspected_at + datetime.timedelta(hours=self.rng.randint(1, 48)))
         open_case = work.status == Status.STOPPED and self.rng.random() < 0.5
         closed = None if open_case else min(self.now, referred + datetime.timedelta(days=self.rng.randint(3, 30)))
         return EnforcementReferral(
-            registration=work,
+            registration_id=work.pk,
             referred_at=referred,
             referred_by=self.staff[work.street_id][0],
             department=self.rng.choice(DEPARTMENTS),
@@ -554,10 +592,10 @@ class Generator:
         r = self.rng.random()
         report.triaged_by, report.triaged_at = officer, created + datetime.timedelta(days=self.rng.randint(1, 3))
         if works_nearby and r < 0.55:
-            report.status, report.registration = ReportStatus.LINKED, self.rng.choice(works_nearby)
+            report.status, report.registration_id = ReportStatus.LINKED, self.rng.choice(works_nearby).pk
             report.outcome = "经核查，该工程已登记并纳入安全管理。"
         elif works_nearby and r < 0.65:
-            report.status, report.registration = ReportStatus.FOUND_UNREGISTERED, self.rng.choice(works_nearby)
+            report.status, report.registration_id = ReportStatus.FOUND_UNREGISTERED, self.rng.choice(works_nearby).pk
             report.outcome = "经核查，该工程未登记，已责令补办登记。"
         else:
             report.status, report.outcome = ReportStatus.CLOSED, self.rng.choice(CLOSE_REASONS)
@@ -595,19 +633,17 @@ class Generator:
         incidents = []
         for year, kind, incident_type, number in SEED_INCIDENTS:
             candidates = [
-                work
-                for work in works
-                if work.kind == kind and work.planned_start.year == year and self.inspection_window(work)
+                work for work in works if work.kind == kind and work.planned_start.year == year and work.window
             ]
-            for _ in range(number if candidates else 0):
+            for _ in range(number * self.incident_factor if candidates else 0):
                 work = self.rng.choice(candidates)
-                first, last = self.inspection_window(work)
+                first, last = work.window
                 incidents.append(
                     Incident(
                         occurred_on=first + datetime.timedelta(days=self.rng.randrange((last - first).days + 1)),
                         street_id=work.street_id,
                         community_id=work.community_id,
-                        registration=work,
+                        registration_id=work.pk,
                         kind=kind,
                         incident_type=incident_type,
                         severity=IncidentSeverity.GENERAL if self.rng.random() < 0.3 else IncidentSeverity.MINOR,

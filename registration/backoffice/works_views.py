@@ -61,6 +61,7 @@ from .permissions import (
     user_streets,
 )
 from .photos import IMAGE_TYPES, photo_response, wants_thumbnail
+from .search import SEARCH_FIELDS, search_works
 
 ACTIONS_HOOK = "register_registration_actions"
 
@@ -123,9 +124,10 @@ class RegistrationFilterSet(WagtailFilterSet):
         fields = []
 
     def filter_overdue(self, queryset, name, value):
-        if value == "yes":
-            return queryset.filter(overdue_hazard_count__gt=0)
-        return queryset.filter(overdue_hazard_count=0)
+        # EXISTS rather than the overdue_hazard_count annotation: a (semi-)join
+        # on the open hazards' partial index, not a count per work of the city.
+        overdue = Exists(Hazard.objects.open().filter(registration=OuterRef("pk"), deadline__lt=timezone.localdate()))
+        return queryset.filter(overdue if value == "yes" else ~overdue)
 
     def filter_completion_requested(self, queryset, name, value):
         waiting = Exists(
@@ -219,6 +221,12 @@ class RegistrationIndexView(LocalSpreadsheetExportMixin, generic.IndexView):
 
     def get_filename(self):
         return f"ledger-{timezone.localdate():%Y%m%d}"
+
+    def search_queryset(self, queryset):
+        """The same icontains match as Wagtail's, narrowed by an index on PostgreSQL (search.py)."""
+        if not self.is_searching:
+            return queryset
+        return search_works(queryset, self.search_query)
 
 
 class RegistrationInspectView(ScopedObjectMixin, generic.InspectView):
@@ -373,7 +381,7 @@ class RegistrationViewSet(ScopedViewSetMixin, ModelViewSet):
     inspect_view_fields = ["reference", "status", *ANSWER_FIELDS, "submitted_at", "updated_at", "entered_by"]
     inspect_template_name = "registration/admin/registration_inspect.html"
     filterset_class = RegistrationFilterSet
-    search_fields = ["reference", "address", "owner_name", "owner_contact", "contractor_name", "site_manager_name"]
+    search_fields = list(SEARCH_FIELDS)
     search_backend_name = None
     list_per_page = 50
     ordering = ["-submitted_at", "-pk"]

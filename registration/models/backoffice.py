@@ -14,6 +14,7 @@ __all__ = [
     "HazardCategory",
     "Inspection",
     "InspectionResult",
+    "InspectionTally",
     "OpenedVia",
     "OutboundMessage",
     "OutboxStatus",
@@ -67,7 +68,27 @@ class Inspection(models.Model):
         ordering = ["-inspected_at", "-pk"]
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
-        indexes = [models.Index(fields=["registration", "-inspected_at"])]
+        indexes = [
+            models.Index(fields=["registration", "-inspected_at"]),
+            # A hazard's finding time for the figures, read from the index alone (PostgreSQL).
+            models.Index(fields=["id"], include=["inspected_at"], name="inspection_found_at"),
+        ]
+
+
+class InspectionTally(models.Model):
+    """The number of inspections per street and day (in Xiamen), kept by
+    PostgreSQL triggers (migration 0016) on every insert, update and delete
+    of an inspection, and when a work moves street. The figures and the
+    dashboard sum these rows instead of counting a city's millions of
+    inspections; on SQLite the table stays empty and they count inspections."""
+
+    street = models.ForeignKey("portal.Street", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    inspections = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["street", "day"], name="inspection_tally_street_day")]
+        indexes = [models.Index(fields=["day", "street"], name="inspection_tally_day")]
 
 
 class HazardCategory(models.TextChoices):

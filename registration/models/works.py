@@ -358,6 +358,8 @@ class StatusChange(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
+        # The figures: changes to a status in a period, and the works accepted or closed before a date.
+        indexes = [models.Index(fields=["to_status", "created_at", "registration"], name="status_change_to_at")]
 
 
 class AttachmentKind(models.TextChoices):

@@ -158,3 +158,47 @@ def test_exports_never_carry_a_formula(officer_client, works, export_format):
         sheet = openpyxl.load_workbook(io.BytesIO(raw)).active
         cells = [cell for cell in next(sheet.iter_rows(min_row=2, max_row=2)) if "HYPERLINK" in str(cell.value)]
         assert cells and all(cell.data_type == "s" for cell in cells)
+
+
+def test_search_matches_like_icontains_for_every_length(client, staff):
+    """One, two and more characters, any case; never across two fields (the
+    index of search.py on PostgreSQL narrows, icontains decides)."""
+    client.force_login(staff["district_admin"])
+    first = make_work(HULI, address="湖里区枋湖北二路8号Abc", owner_name="陈一")
+    second = make_work(
+        JIANGTOU, address="江头街道吕岭路66号", owner_name="王二", contractor_name="厦门鑫盛装饰工程有限公司"
+    )
+    assert listed(client, q="陈") == {first.reference}
+    assert listed(client, q="二") == {first.reference, second.reference}
+    assert listed(client, q="二路") == {first.reference}
+    assert listed(client, q="枋湖北") == {first.reference}
+    assert listed(client, q="aBC") == {first.reference}
+    assert listed(client, q="bc湖") == set()
+    assert listed(client, q=second.reference.lower()) == {second.reference}
+    # the end of the address and the start of the owner's name are not one text
+    assert listed(client, q="号陈") == set()
+    assert listed(client, q="鑫盛装饰") == {second.reference}
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_export_queries_do_not_grow_with_rows(officer_client, staff, export_format, django_assert_max_num_queries):
+    """The ledger export streams in chunks (portal.exports.EXPORT_CHUNK): no query per row."""
+    height = list(HighRiskOperation.objects.all()[:2])
+
+    def export():
+        response = officer_client.get(reverse("works:index"), {"export": export_format})
+        raw = b"".join(response.streaming_content)
+        if export_format == "csv":
+            return len(list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))) - 1
+        return openpyxl.load_workbook(io.BytesIO(raw)).active.max_row - 1
+
+    for index in range(3):
+        add_overdue_hazard(
+            make_work(HULI, address=f"湖里区测试路{index}号", high_risk_operations=height), staff["superuser"]
+        )
+    with django_assert_max_num_queries(30) as few:
+        assert export() == 3
+    for index in range(40):
+        make_work(HULI, address=f"湖里区测试路{index}号", high_risk_operations=height)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert export() == 43
