@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.utils._os import safe_join
 from django.utils.http import http_date
@@ -112,3 +113,32 @@ def serve_media(request, path):
     response["Last-Modified"] = last_modified
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _storage_errors():
+    """The errors a storage raises for a file it cannot size: the disk's, and S3's."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # boto3 is only needed with AWS_STORAGE_BUCKET_NAME
+        return (OSError,)
+    return (OSError, BotoCoreError, ClientError)
+
+
+STORED_SIZE_SECONDS = 24 * 3600
+
+
+def stored_size(fieldfile):
+    """The size in bytes of a stored file, or None when it is missing or the
+    storage cannot be reached. Cached by name (stored names are never reused
+    for other content), so a page in S3 does not ask the bucket on every render."""
+    if not fieldfile:
+        return None
+    key = f"stored-size:{fieldfile.storage.__class__.__name__}:{fieldfile.name}"
+    size = cache.get(key)
+    if size is None:
+        try:
+            size = fieldfile.size
+        except _storage_errors():
+            return None
+        cache.set(key, size, STORED_SIZE_SECONDS)
+    return size

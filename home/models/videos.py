@@ -13,6 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home import webvtt
+from portal.media import stored_size
 from portal.pages import public
 from portal.search import CJKSearchMixin
 
@@ -188,10 +189,7 @@ class VideoPage(RoutablePageMixin, CJKSearchMixin, Page):
 
     def download_size(self):
         """The file's size in bytes for the download link, None if it is missing."""
-        try:
-            return self.video.file.size if self.video else None
-        except OSError:
-            return None
+        return stored_size(self.video.file) if self.video else None
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -156,3 +156,64 @@ def test_unsafe_methods_are_refused(client, media_file, method):
     response = getattr(client, method)(URL)
     assert response.status_code == 405
     assert media_file.read_bytes() == DATA
+
+
+class _Stored:
+    """A FieldFile stand-in whose size comes from ``read_size``."""
+
+    def __init__(self, name, read_size):
+        self.name, self.read_size, self.reads = name, read_size, 0
+        self.storage = object()
+
+    def __bool__(self):
+        return bool(self.name)
+
+    @property
+    def size(self):
+        self.reads += 1
+        return self.read_size()
+
+
+def test_stored_size_is_read_once_then_cached():
+    from portal.media import stored_size
+
+    stored = _Stored("media/a.mp4", lambda: 1234)
+    assert stored_size(stored) == 1234
+    assert stored_size(stored) == 1234
+    assert stored.reads == 1
+
+
+def _raise(error):
+    def read():
+        raise error
+
+    return read
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        FileNotFoundError("gone"),
+        pytest.param("client", id="s3-404"),
+        pytest.param("endpoint", id="s3-unreachable"),
+    ],
+)
+def test_stored_size_is_none_when_the_storage_cannot_tell(error):
+    from botocore.exceptions import ClientError, EndpointConnectionError
+
+    from portal.media import stored_size
+
+    if error == "client":
+        error = ClientError({"Error": {"Code": "404", "Message": "Not Found"}}, "HeadObject")
+    elif error == "endpoint":
+        error = EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+    stored = _Stored("media/missing.mp4", _raise(error))
+    assert stored_size(stored) is None
+    assert stored_size(stored) is None
+    assert stored.reads == 2  # a failure is not cached: the file may come back
+
+
+def test_stored_size_of_no_file_is_none():
+    from portal.media import stored_size
+
+    assert stored_size(_Stored("", lambda: 1)) is None
