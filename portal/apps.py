@@ -13,3 +13,10 @@ class PortalConfig(AppConfig):
 
         # The page cache is purged when anything a public page shows changes.
         page_cache.connect_signals()
+
+        # An upgraded PostgreSQL site fills its new search index by itself.
+        from django.db.models.signals import post_migrate
+
+        from .search_backend import fill_tokens_after_upgrade
+
+        post_migrate.connect(fill_tokens_after_upgrade, sender=self)

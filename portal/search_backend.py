@@ -124,3 +124,16 @@ def SearchBackend(params):  # noqa: N802 (Wagtail looks up this name)
     if connection.vendor == "postgresql":
         return CJKPostgresSearchBackend(params)
     return DatabaseSearchBackend(params)
+
+
+def fill_tokens_after_upgrade(sender, plan=None, verbosity=1, **kwargs):
+    """post_migrate: when this migrate created ``SearchTokens`` on PostgreSQL
+    (an existing site upgrading), index every object once, as ``manage.py
+    update_index`` would: until then the indexed search would find nothing."""
+    if not any((m.app_label, m.name) == ("portal", "0009_search_tokens") and not back for m, back in plan or ()):
+        return
+    from django.core.management import call_command
+    from wagtail.search.backends import get_search_backend
+
+    if isinstance(get_search_backend(), CJKPostgresSearchBackend):
+        call_command("update_index", verbosity=max(verbosity - 1, 0))

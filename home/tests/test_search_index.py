@@ -119,6 +119,23 @@ def test_update_index_rebuilds_the_tokens_and_drops_stale_ones(home_page):
     }
 
 
+@pytest.mark.parametrize("applied", [True, False])
+@postgresql_only
+def test_a_migrate_that_creates_the_tokens_table_fills_it(home_page, applied):
+    """An existing site upgraded past portal 0009 can search at once, without update_index."""
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+
+    from portal.search_backend import fill_tokens_after_upgrade
+
+    kept = add_page(home_page, StandardPage(title="有限空间作业", slug="confined", body=paragraphs("通风检测。")))
+    SearchTokens.objects.all().delete()
+    migration = MigrationLoader(connection).graph.nodes[("portal", "0009_search_tokens")]
+    plan = [(migration, False)] if applied else [(migration, True)]
+    fill_tokens_after_upgrade(apps.get_app_config("portal"), plan=plan, verbosity=0)
+    assert found("通风") == ([kept.pk] if applied else [])
+
+
 @postgresql_only
 def test_search_syntax_in_a_token_is_plain_text(home_page):
     """ranked_ids takes any token list; quotes and operators in one are punctuation."""
