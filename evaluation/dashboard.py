@@ -19,7 +19,6 @@ from training.reports.figures import ReportFilters, person_times
 
 from .figures import (
     Period,
-    found_at,
     incidents_in,
     inspection_count,
     of_works,
@@ -195,7 +194,7 @@ def charts(user, period):
             [
                 (
                     _("Found"),
-                    _monthly(hazards.alias(found_at=found_at()).filter(period.moments("found_at")), "found_at", months),
+                    _monthly(hazards.filter(period.moments("found_at")), "found_at", months),
                 ),
                 (
                     _("Rectified"),

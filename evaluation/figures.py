@@ -32,7 +32,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from portal.exports import LOCAL_TZ
@@ -47,6 +48,7 @@ from registration.models import (
     Registration,
     Status,
     StatusChange,
+    WorkActivity,
     WorkKind,
 )
 from registration.services import registration_rate
@@ -181,8 +183,31 @@ def under_way_in(works, period):
     )
 
 
+def coverage(user, period, street_ids=()):
+    """(works under way in the period, of them inspected in it): from one
+    WorkActivity row per work where kept (PostgreSQL), else from the status
+    changes and inspections of every work."""
+    if tallies_kept():
+        activity = in_streets(WorkActivity.objects.all(), user, street_ids, scope_registrations, "street_id")
+        under_way = activity.filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gte=period.start),
+            accepted_at__lt=period.end,
+            planned_start__lte=period.last,
+        )
+        inspected = RawSQL(
+            "inspected_days && daterange(%s, %s, '[]')", (period.first, period.last), output_field=BooleanField()
+        )
+    else:
+        under_way = under_way_in(works_in(user, street_ids), period)
+        inspected = Exists(Inspection.objects.filter(period.moments("inspected_at"), registration=OuterRef("pk")))
+    counts = under_way.alias(inspected=inspected).aggregate(
+        n=Count("pk"), covered=Count("pk", filter=Q(inspected=True))
+    )
+    return counts["n"], counts["covered"]
+
+
 def tallies_kept():
-    """Whether the database keeps InspectionTally (PostgreSQL's triggers, migration 0016)."""
+    """Whether the database keeps InspectionTally and WorkActivity (PostgreSQL's triggers, migrations 0016 and 0019)."""
     return connection.vendor == "postgresql"
 
 
@@ -198,12 +223,6 @@ def inspection_count(user, period, street_ids=()):
     return of_works(Inspection, user, street_ids).filter(period.moments("inspected_at")).count()
 
 
-def found_at():
-    """A hazard's inspection time, as a subquery: a period's hazards are then
-    found from the few hazards, not by joining a year of inspections."""
-    return Subquery(Inspection.objects.filter(pk=OuterRef("inspection_id")).order_by().values("inspected_at")[:1])
-
-
 def figures(user, period, street_ids=()):
     """The Figures of ``period`` for the streets ``street_ids`` among the user's (all of them if empty)."""
     street_ids = tuple(street_ids)
@@ -216,14 +235,10 @@ def figures(user, period, street_ids=()):
 
     result.inspections = inspection_count(user, period, street_ids)
     hazards = of_works(Hazard, user, street_ids)
-    found = (
-        hazards.alias(found_at=found_at())
-        .filter(period.moments("found_at"))
-        .aggregate(
-            n=Count("pk"),
-            rectified=Count("pk", filter=Q(rectified_on__isnull=False)),
-            on_time=Count("pk", filter=Q(rectified_on__lte=F("deadline"))),
-        )
+    found = hazards.filter(period.moments("found_at")).aggregate(
+        n=Count("pk"),
+        rectified=Count("pk", filter=Q(rectified_on__isnull=False)),
+        on_time=Count("pk", filter=Q(rectified_on__lte=F("deadline"))),
     )
     result.hazards_found, result.hazards_found_rectified, result.hazards_found_on_time = (
         found["n"],
@@ -232,13 +247,7 @@ def figures(user, period, street_ids=()):
     )
     result.hazards_rectified = hazards.filter(period.days("rectified_on")).count()
 
-    inspected = Inspection.objects.filter(period.moments("inspected_at"), registration=OuterRef("pk"))
-    coverage = (
-        under_way_in(works, period)
-        .annotate(inspected=Exists(inspected))
-        .aggregate(n=Count("pk"), covered=Count("pk", filter=Q(inspected=True)))
-    )
-    result.works_under_way, result.works_inspected = coverage["n"], coverage["covered"]
+    result.works_under_way, result.works_inspected = coverage(user, period, street_ids)
 
     changes = dict(
         of_works(StatusChange, user, street_ids)

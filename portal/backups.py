@@ -49,12 +49,19 @@ EXCLUDED = [
 ]
 
 
+def _derived(model):
+    """Rows kept from other rows (by database triggers): not backed up, rebuilt after a restore."""
+    return callable(getattr(model, "rebuild_from_records", None))
+
+
 def _excluded():
-    """EXCLUDED, without the models this database does not have (dumpdata refuses unknown ones)."""
+    """EXCLUDED, without the models this database does not have (dumpdata refuses unknown ones),
+    and the derived models."""
     present = {model._meta.label_lower for model in apps.get_models()} | {
         config.label for config in apps.get_app_configs()
     }
-    return [label for label in EXCLUDED if label in present]
+    derived = [model._meta.label_lower for model in apps.get_models() if _derived(model)]
+    return [label for label in EXCLUDED if label in present] + derived
 
 
 class BackupError(Exception):
@@ -118,6 +125,8 @@ def row_counts():
     for model in apps.get_models():
         label = model._meta.label_lower
         if model._meta.app_label in excluded_apps or label in excluded_models or not model._meta.managed:
+            continue
+        if _derived(model):
             continue
         if model._meta.proxy:
             continue
@@ -233,6 +242,9 @@ def restore(archive_path):
             ContentType.objects.clear_cache()
             call_command("loaddata", str(Path(workdir) / TYPES), verbosity=0)
             call_command("loaddata", str(Path(workdir) / DATA), verbosity=0)
+            for model in apps.get_models():
+                if _derived(model):
+                    model.rebuild_from_records()
             ContentType.objects.clear_cache()
             counts = row_counts()
             wrong = {label: (n, counts.get(label)) for label, n in manifest["rows"].items() if counts.get(label) != n}

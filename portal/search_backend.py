@@ -134,6 +134,8 @@ def fill_tokens_after_upgrade(sender, plan=None, verbosity=1, **kwargs):
         return
     from django.core.management import call_command
     from wagtail.search.backends import get_search_backend
+    from wagtail.search.models import IndexEntry
 
-    if isinstance(get_search_backend(), CJKPostgresSearchBackend):
+    # A new database (a fresh install, a test database) has nothing indexed yet.
+    if isinstance(get_search_backend(), CJKPostgresSearchBackend) and IndexEntry.objects.exists():
         call_command("update_index", verbosity=max(verbosity - 1, 0))

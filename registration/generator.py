@@ -545,6 +545,7 @@ class Generator:
         rectified = None if still_open else min(self.today, found_on + datetime.timedelta(days=self.rng.randint(0, 6)))
         return Hazard(
             inspection=inspection,
+            found_at=inspection.inspected_at,
             registration_id=work.pk,
             category=category,
             description=HAZARD_TEXTS[category],

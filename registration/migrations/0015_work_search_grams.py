@@ -4,6 +4,8 @@ PostgreSQL only: SQLite searches without it."""
 
 from django.db import migrations
 
+from portal.migration_sql import on_postgresql
+
 CREATE = [
     # Every character and every pair of consecutive characters of ``t``.
     r"""
@@ -43,19 +45,7 @@ DROP = [
 ]
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in CREATE:
-            schema_editor.execute(statement, params=None)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in DROP:
-            schema_editor.execute(statement, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("registration", "0014_incidents_and_demerits")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [on_postgresql(CREATE, DROP)]

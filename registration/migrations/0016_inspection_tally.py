@@ -4,6 +4,8 @@ models.InspectionTally); SQLite gets the table but no triggers."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from portal.migration_sql import on_postgresql
+
 # Add (sign 1) or take away (sign -1) the rows of a transition table, in a
 # fixed order so that concurrent statements lock tally rows without deadlock.
 _APPLY = """
@@ -68,18 +70,6 @@ DROP = [
 ]
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in CREATE:
-            schema_editor.execute(statement, params=None)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in DROP:
-            schema_editor.execute(statement, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("portal", "0008_staff_communities"),
@@ -105,5 +95,5 @@ class Migration(migrations.Migration):
                 "constraints": [models.UniqueConstraint(fields=("street", "day"), name="inspection_tally_street_day")],
             },
         ),
-        migrations.RunPython(create, drop, elidable=False),
+        on_postgresql(CREATE, DROP),
     ]

@@ -18,6 +18,7 @@ __all__ = [
     "OpenedVia",
     "OutboundMessage",
     "OutboxStatus",
+    "WorkActivity",
 ]
 
 
@@ -75,7 +76,18 @@ class Inspection(models.Model):
         ]
 
 
-class InspectionTally(models.Model):
+class KeptByTriggers:
+    """A table that PostgreSQL's triggers keep from other rows: backups leave
+    it out and call ``rebuild_from_records`` after a restore (portal/backups.py)."""
+
+    @classmethod
+    def rebuild_from_records(cls):
+        from registration.kept import rebuild
+
+        rebuild(cls._meta.db_table)
+
+
+class InspectionTally(KeptByTriggers, models.Model):
     """The number of inspections per street and day (in Xiamen), kept by
     PostgreSQL triggers (migration 0016) on every insert, update and delete
     of an inspection, and when a work moves street. The figures and the
@@ -89,6 +101,29 @@ class InspectionTally(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["street", "day"], name="inspection_tally_street_day")]
         indexes = [models.Index(fields=["day", "street"], name="inspection_tally_day")]
+
+
+class WorkActivity(KeptByTriggers, models.Model):
+    """When a work was under way and on which days it was inspected, one row
+    per work, kept by PostgreSQL triggers (migration 0019) on every change to
+    works, status changes and inspections. ``accepted_at`` is its first
+    acceptance, ``ended_at`` its first write-off or withdrawal; the days it was
+    inspected (in Xiamen) are the ``inspected_days`` datemultirange column,
+    which only PostgreSQL has. The inspection coverage figure reads one row per
+    work instead of searching the status changes and inspections of every
+    work; on SQLite the table stays empty and the figure is counted from them."""
+
+    registration = models.OneToOneField(
+        "registration.Registration",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # the trigger on works deletes the row
+        db_constraint=False,
+        related_name="+",
+    )
+    street = models.ForeignKey("portal.Street", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    planned_start = models.DateField()
+    accepted_at = models.DateTimeField(null=True)
+    ended_at = models.DateTimeField(null=True)
 
 
 class HazardCategory(models.TextChoices):
@@ -126,6 +161,9 @@ OPEN_HAZARD = models.Q(rectified_on__isnull=True, written_off_on__isnull=True)
 class Hazard(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="hazards")
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="hazards")
+    # Its inspection's time, copied (inspections are never re-timed) so that the
+    # hazards found in a period are read from an index, not through every inspection.
+    found_at = models.DateTimeField(editable=False, db_index=True)
     category = models.CharField(_("category"), max_length=30, choices=HazardCategory.choices)
     description = models.TextField(_("description"), max_length=1000)
     photo = models.ImageField(_("photo"), upload_to=hazard_photo_path, storage=private_storage, blank=True)
@@ -165,6 +203,11 @@ class Hazard(models.Model):
             models.Index(fields=["registration", "rectified_on", "deadline"]),
             models.Index(fields=["registration", "deadline"], condition=OPEN_HAZARD, name="hazard_open_by_work"),
         ]
+
+    def save(self, *args, **kwargs):
+        if self.found_at is None:
+            self.found_at = self.inspection.inspected_at
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self):
