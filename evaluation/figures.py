@@ -51,7 +51,7 @@ from registration.models import (
     WorkActivity,
     WorkKind,
 )
-from registration.services import registration_rate
+from registration.services import registration_rate_of
 from training.models import TraineeRole
 from training.reports.figures import ReportFilters, person_times
 
@@ -229,9 +229,18 @@ def figures(user, period, street_ids=()):
     result = Figures(period)
     works = works_in(user, street_ids)
     submitted = works.filter(period.moments("submitted_at"))
-    result.works_by_kind = dict(submitted.order_by().values_list("kind").annotate(n=Count("pk")))
+    by_origin = {}  # of the works not withdrawn, for the registration rate
+    for kind, origin, withdrawn, n in (
+        submitted.order_by()
+        .values_list("kind", "origin")
+        .annotate(withdrawn=Q(status=Status.WITHDRAWN), n=Count("pk"))
+        .values_list("kind", "origin", "withdrawn", "n")
+    ):
+        result.works_by_kind[kind] = result.works_by_kind.get(kind, 0) + n
+        if not withdrawn:
+            by_origin[origin] = by_origin.get(origin, 0) + n
     result.works = sum(result.works_by_kind.values())
-    result.self_registered, result.found_unregistered, result.registration_rate = registration_rate(submitted)
+    result.self_registered, result.found_unregistered, result.registration_rate = registration_rate_of(by_origin)
 
     result.inspections = inspection_count(user, period, street_ids)
     hazards = of_works(Hazard, user, street_ids)

@@ -324,6 +324,11 @@ def registration_rate(works):
     before anyone found them, as (registered, found, percent or None).
     One query; withdrawn registrations do not count."""
     counts = dict(works.exclude(status=S.WITHDRAWN).order_by().values_list("origin").annotate(n=models.Count("pk")))
-    registered, found = counts.get(Origin.SELF, 0), counts.get(Origin.FOUND, 0)
+    return registration_rate_of(counts)
+
+
+def registration_rate_of(counts_by_origin):
+    """registration_rate from counts of works not withdrawn, by origin."""
+    registered, found = counts_by_origin.get(Origin.SELF, 0), counts_by_origin.get(Origin.FOUND, 0)
     total = registered + found
     return registered, found, (round(100 * registered / total, 1) if total else None)

@@ -287,3 +287,10 @@ def test_the_queries_do_not_grow_with_rows(people, scene):
         incident(more, WorkKind.SMALL_WORK, "electric_shock", datetime.date(YEAR, month, 23))
     assert count() == before
     assert before <= 15
+
+
+def test_a_withdrawn_work_is_registered_but_not_in_the_registration_rate(people, scene):
+    dated_work(HULI, at(6, 1), kind=WorkKind.SPORADIC, origin=Origin.FOUND, status=Status.WITHDRAWN)
+    result = figures(people["district"], PERIOD)
+    assert result.works == 5 and result.works_by_kind == {WorkKind.SMALL_WORK: 3, WorkKind.SPORADIC: 2}
+    assert (result.self_registered, result.found_unregistered, result.registration_rate) == (3, 1, 75.0)
