@@ -15,7 +15,7 @@ from portal.exports import LOCAL_TZ
 from registration.backoffice.permissions import scope_hazards, scope_reports
 from registration.models import Hazard, IncidentType, Inspection, Report, ReportStatus, Status, WorkKind
 from training.models import TraineeRole
-from training.reports.figures import ReportFilters, person_times
+from training.reports.figures import ReportFilters, attended_records, person_times_by_role
 
 from .figures import (
     Period,
@@ -86,9 +86,7 @@ def today_figures(user, today=None):
         (_("Reports waiting"), scope_reports(Report.objects.filter(status=ReportStatus.NEW), user).count()),
         (
             _("Person-times this year"),
-            person_times(
-                user, ReportFilters(date_from=year.first, date_to=year.last), group_by="role"
-            ).total.person_times,
+            attended_records(user, ReportFilters(date_from=year.first, date_to=year.last)).count(),
         ),
     ]
 
@@ -162,8 +160,7 @@ def charts(user, period):
     for kind in WorkKind:
         by_kind.append((kind.label, [kind_counts.get((kind.value, month), 0) for month in months]))
 
-    training = person_times(user, ReportFilters(date_from=period.first, date_to=period.last), group_by="role")
-    by_role = {row.key: row.person_times for row in training.rows}
+    by_role = person_times_by_role(user, ReportFilters(date_from=period.first, date_to=period.last))
     roles = [role for role in TraineeRole if role.value in by_role]
 
     incidents = incidents_in(user)

@@ -53,7 +53,7 @@ from registration.models import (
 )
 from registration.services import registration_rate_of
 from training.models import TraineeRole
-from training.reports.figures import ReportFilters, person_times
+from training.reports.figures import ReportFilters, person_times_by_role
 
 
 @dataclass(frozen=True)
@@ -268,11 +268,10 @@ def figures(user, period, street_ids=()):
     result.write_offs, result.stop_work_orders = changes.get(Status.COMPLETED, 0), changes.get(Status.STOPPED, 0)
     result.referrals = of_works(EnforcementReferral, user, street_ids).filter(period.moments("referred_at")).count()
 
-    training = person_times(
-        user, ReportFilters(date_from=period.first, date_to=period.last, street_ids=street_ids), group_by="role"
+    result.person_times_by_role = person_times_by_role(
+        user, ReportFilters(date_from=period.first, date_to=period.last, street_ids=street_ids)
     )
-    result.person_times_by_role = {row.key: row.person_times for row in training.rows}
-    result.person_times = training.total.person_times
+    result.person_times = sum(result.person_times_by_role.values())
 
     incidents = incidents_in(user, street_ids).filter(period.days("occurred_on"))
     for incident_type, kind, n, deaths, injuries in (

@@ -257,6 +257,13 @@ def _counts():
     return {"person_times": Count("pk"), "people": Count("trainee_id", distinct=True)}
 
 
+def person_times_by_role(user, filters):
+    """{role: person-times}: the person_times rule, for the evaluation figures
+    and the dashboard, in one query (no people, totals or unconfirmed)."""
+    records = attended_records(user, filters).order_by()
+    return dict(records.values_list("trainee__role").annotate(n=Count("pk")))
+
+
 def person_times(user, filters, group_by="month"):
     """Person-times and distinct people per group, and the totals row. The
     total's people are counted over the whole set (someone trained in March
