@@ -229,18 +229,14 @@ def figures(user, period, street_ids=()):
     result = Figures(period)
     works = works_in(user, street_ids)
     submitted = works.filter(period.moments("submitted_at"))
-    by_origin = {}  # of the works not withdrawn, for the registration rate
-    for kind, origin, withdrawn, n in (
-        submitted.order_by()
-        .values_list("kind", "origin")
-        .annotate(withdrawn=Q(status=Status.WITHDRAWN), n=Count("pk"))
-        .values_list("kind", "origin", "withdrawn", "n")
-    ):
+    by_status_and_origin = {}
+    for kind, status, origin, n in submitted.order_by().values_list("kind", "status", "origin").annotate(n=Count("pk")):
         result.works_by_kind[kind] = result.works_by_kind.get(kind, 0) + n
-        if not withdrawn:
-            by_origin[origin] = by_origin.get(origin, 0) + n
+        by_status_and_origin[(status, origin)] = by_status_and_origin.get((status, origin), 0) + n
     result.works = sum(result.works_by_kind.values())
-    result.self_registered, result.found_unregistered, result.registration_rate = registration_rate_of(by_origin)
+    result.self_registered, result.found_unregistered, result.registration_rate = registration_rate_of(
+        by_status_and_origin
+    )
 
     result.inspections = inspection_count(user, period, street_ids)
     hazards = of_works(Hazard, user, street_ids)

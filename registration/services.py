@@ -323,12 +323,14 @@ def registration_rate(works):
     """纳管率 of a queryset of works: the share registered by their owners
     before anyone found them, as (registered, found, percent or None).
     One query; withdrawn registrations do not count."""
-    counts = dict(works.exclude(status=S.WITHDRAWN).order_by().values_list("origin").annotate(n=models.Count("pk")))
-    return registration_rate_of(counts)
+    rows = works.order_by().values_list("status", "origin").annotate(n=models.Count("pk"))
+    return registration_rate_of({(status, origin): n for status, origin, n in rows})
 
 
-def registration_rate_of(counts_by_origin):
-    """registration_rate from counts of works not withdrawn, by origin."""
-    registered, found = counts_by_origin.get(Origin.SELF, 0), counts_by_origin.get(Origin.FOUND, 0)
+def registration_rate_of(counts):
+    """registration_rate from counts of works by (status, origin), so that a
+    page grouping its works by status anyway needs no query of its own."""
+    registered = sum(n for (status, origin), n in counts.items() if origin == Origin.SELF and status != S.WITHDRAWN)
+    found = sum(n for (status, origin), n in counts.items() if origin == Origin.FOUND and status != S.WITHDRAWN)
     total = registered + found
     return registered, found, (round(100 * registered / total, 1) if total else None)

@@ -51,7 +51,7 @@ from ..models import (
     WorkCategory,
     WorkKind,
 )
-from ..services import PUBLIC_ACTOR, log_action, registration_rate
+from ..services import PUBLIC_ACTOR, log_action, registration_rate_of
 from .actions import annotate_hazard_counts
 from .permissions import (
     scope_attachments,
@@ -480,14 +480,18 @@ class WorksSummaryPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context):
-        counts = dict(
-            scope_registrations(Registration.objects.all(), self.user)
+        by_status_and_origin = {
+            (status, origin): n
+            for status, origin, n in scope_registrations(Registration.objects.all(), self.user)
             .order_by()
-            .values_list("status")
+            .values_list("status", "origin")
             .annotate(n=Count("pk"))
-        )
+        }
+        counts = {}
+        for (status, _origin), n in by_status_and_origin.items():
+            counts[status] = counts.get(status, 0) + n
         hazards = scope_hazards(Hazard.objects.all(), self.user)
-        rate = registration_rate(scope_registrations(Registration.objects.all(), self.user))
+        rate = registration_rate_of(by_status_and_origin)
         return {
             "registration_rate": rate,
             "rows": [(status.label, status.value, counts.get(status.value, 0)) for status in Status],
