@@ -20,6 +20,8 @@ def main_menu(context):
     # The two services people come for, always in the menu (a phone shows every entry).
     register_url, status_url = reverse("registration:form"), reverse("registration:status")
     return {
+        # For {% pageurl %}: the site root paths are then read once per request, not once per item.
+        "request": request,
         "menu_pages": pages,
         "current_path": path,
         "current_url_path": page.url_path if page is not None else "",
