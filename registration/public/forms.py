@@ -440,6 +440,17 @@ class RegistrationForm(forms.ModelForm):
             del fields["remove_files"]
         name_field_errors(self)
 
+    def shared_html_key(self):
+        """The fields of a new registration's empty form are the same for
+        everyone: the lists (categories, streets, communities, high-risk
+        operations; a change to one purges, see PAGE_CACHE_PURGE_MODELS), the
+        settings and the dates allowed today. Then this says what else the
+        HTML depends on, for {% crispy_shared %}; once anything is answered,
+        staged, known or wrong, it is None and the form is rendered afresh."""
+        if self.is_bound or self.initial or self.staged or self.existing or self.fields["contractor_id_number"].known:
+            return None
+        return f"{type(self).__module__}.{type(self).__qualname__}:{self.today.isoformat()}"
+
     def _shown_categories(self):
         """The categories offered, fetched once however often the page needs them."""
         if not hasattr(self, "_categories"):

@@ -86,7 +86,105 @@ def test_form_page_queries_do_not_grow_with_the_lists(client):
         Community.objects.create(street=street, name=f"测试社区{number}")
         WorkCategory.objects.create(kind="sporadic", name=f"测试类别{number}")
         HighRiskOperation.objects.create(code=f"test-{number}", name=f"测试作业{number}")
-    assert count() == before <= 12
+    # The blank form's fields come from memory until a purge (portal.page_cache.memoised).
+    assert count() == before == 0
+
+
+def test_the_blank_form_is_rendered_once_with_constant_queries(client, settings):
+    """The first request after a purge renders the blank form: its queries
+    (the lists) do not grow with the lists; the next ones take it from memory."""
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(FORM).content.decode()
+        return len(queries), html
+
+    client.get(FORM)
+    first, html = count()
+    assert first == 0
+    Street.objects.create(name="测试街道", code="350206099", sort_order=9)  # purges
+    rendered, html = count()
+    assert "测试街道" in html and 0 < rendered <= 12
+    street = Street.objects.get(code="350206099")
+    for number in range(30):
+        Community.objects.create(street=street, name=f"测试社区{number}")
+        WorkCategory.objects.create(kind="sporadic", name=f"测试类别{number}")
+        HighRiskOperation.objects.create(code=f"test-{number}", name=f"测试作业{number}")
+    assert count()[0] == rendered
+    assert count()[0] == 0
+
+
+def _without_csrf(html):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_the_blank_form_from_memory_is_the_form_rendered_afresh(client, settings):
+    client.get(FORM)
+    remembered = _without_csrf(client.get(FORM).content.decode())
+    settings.SITE_DATA_CACHE = False  # every form rendered afresh
+    assert remembered == _without_csrf(client.get(FORM).content.decode())
+
+
+def _set_hotline(text):
+    from portal.models import PortalSettings
+
+    portal_settings = PortalSettings.load()
+    portal_settings.hotline = text
+    portal_settings.save()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda: WorkCategory.objects.create(kind="sporadic", name="新的选项"),
+        lambda: Community.objects.create(street=Street.objects.first(), name="新的选项"),
+        lambda: HighRiskOperation.objects.create(code="new-op", name="新的选项"),
+        lambda: _set_hotline("新的选项"),
+    ],
+    ids=["category", "community", "high-risk operation", "settings"],
+)
+def test_the_blank_form_shows_a_change_at_once(client, change):
+    client.get(FORM)
+    assert "新的选项" not in client.get(FORM).content.decode()
+    change()
+    assert "新的选项" in client.get(FORM).content.decode().split("<footer")[0]  # the hotline is in the form too
+
+
+def test_a_category_made_inactive_leaves_the_blank_form_at_once(client):
+    category = WorkCategory.objects.filter(active=True).first()
+    client.get(FORM)
+    option = f'<option value="{category.pk}">{category.name}</option>'
+    assert option in client.get(FORM).content.decode()
+    category.active = False
+    category.save()
+    assert option not in client.get(FORM).content.decode()
+
+
+def test_the_blank_form_is_kept_for_one_day(client, monkeypatch):
+    """The dates allowed are from today to a year from now: tomorrow's form is another."""
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    client.get(FORM)
+    assert f'min="{today.isoformat()}"' in client.get(FORM).content.decode()
+    tomorrow = today + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    html = client.get(FORM).content.decode()
+    assert f'min="{tomorrow.isoformat()}"' in html and f'min="{today.isoformat()}"' not in html
+
+
+def test_only_the_blank_form_is_shared(client):
+    """Answers, errors and staged files are this visitor's alone: such a form is never kept or reused."""
+    client.get(FORM)
+    fill(client, address="湖里区示例路8号")
+    assert 'value="湖里区示例路8号"' in client.get(FORM).content.decode()
+    other = Client()
+    assert "湖里区示例路8号" not in other.get(FORM).content.decode()
+    html = fill(other, owner_mobile="12345", address="湖里区示例路9号").content.decode()
+    assert 'value="湖里区示例路9号"' in html and "is-invalid" in html
+    assert "湖里区示例路9号" not in Client().get(FORM).content.decode()
 
 
 def test_errors_are_shown_next_to_fields_and_in_a_summary(client, nothing_saved):
