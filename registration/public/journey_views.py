@@ -85,10 +85,8 @@ class Journey:
 
         A new registration's draft may be submitted by two requests at once
         (double tap, two tabs): the first saves it, the other finds what it
-        became, even if the first has already removed the staged files."""
-        if not self.registration and (done := services.registration_for_draft(self.draft.id)):
-            self.draft.finish(done.reference)
-            return done
+        became (services.create_registration looks for it first), even if the
+        first has already removed the staged files."""
         try:
             uploads = self.draft.uploads()
         except FileNotFoundError:

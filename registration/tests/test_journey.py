@@ -323,6 +323,28 @@ def test_a_second_request_that_still_holds_the_draft_lands_on_the_same_registrat
     assert Registration.objects.get().attachments.count() == 1
 
 
+@pytest.mark.parametrize("with_photo", [False, True], ids=["no file", "a photo"])
+def test_a_draft_submitted_again_from_a_stale_session_is_the_same_registration(client, with_photo):
+    """The second of two requests holding the same draft: its files may still
+    be staged or already moved; either way the draft's registration is found."""
+    from importlib import import_module
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
+    fill(client, files={"photos": [photo()]} if with_photo else None)
+    key = client.session.session_key
+    before = dict(SessionStore(session_key=key).load())
+    first = submit(client)
+    stale = SessionStore(session_key=key)
+    stale.clear()
+    stale.update(before)
+    stale.save()
+    again = client.post(REVIEW, {"draft": before[DRAFTS]["new"]["id"]})
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert Registration.objects.count() == 1
+    assert Registration.objects.get().attachments.count() == int(with_photo)
+    assert draft(client) is None
+
+
 def test_a_review_page_older_than_the_draft_does_not_submit(client):
     fill(client)
     response = client.post(REVIEW, {"draft": "an-old-page"})
