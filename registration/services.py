@@ -315,12 +315,17 @@ def remember_access(request, registration):
     request.session[SESSION_KEY] = grants[-MAX_SESSION_GRANTS:]
 
 
-def accessible_registration(request, reference):
-    """The registration if this session may see it, else None."""
+def accessible_registration(request, reference, registrations=None):
+    """The registration if this session may see it, else None. ``registrations``:
+    a queryset of Registration to read it from, e.g. with the related rows a page shows."""
     grants = request.session.get(SESSION_KEY, [])
     if not grants:
         return None
-    return Registration.objects.filter(pk__in=grants, reference=reference).first()
+    return (
+        (registrations if registrations is not None else Registration.objects)
+        .filter(pk__in=grants, reference=reference)
+        .first()
+    )
 
 
 def registration_rate(works):

@@ -116,8 +116,8 @@ def _just_submitted(request, journey):
     return render(request, "registration/already_submitted.html", {"registration": registration})
 
 
-def _accessible_or_404(request, reference):
-    registration = services.accessible_registration(request, reference)
+def _accessible_or_404(request, reference, registrations=None):
+    registration = services.accessible_registration(request, reference, registrations)
     if registration is None:
         raise Http404
     return registration
@@ -271,7 +271,7 @@ def review_view(request, reference=None):
 @never_cache
 @require_safe
 def done(request, reference):
-    registration = _accessible_or_404(request, reference)
+    registration = _accessible_or_404(request, reference, Registration.objects.select_related("street"))
     return render(
         request,
         "registration/done.html",
@@ -285,10 +285,10 @@ def done(request, reference):
 @never_cache
 @require_safe
 def receipt(request, reference):
-    registration = (
-        Registration.objects.select_related("category", "street", "community")
-        .prefetch_related("high_risk_operations")
-        .get(pk=_accessible_or_404(request, reference).pk)
+    registration = _accessible_or_404(
+        request,
+        reference,
+        Registration.objects.select_related("category", "street", "community").prefetch_related("high_risk_operations"),
     )
     verify_path = reverse("registration:verify", args=[registration.verify_token])
     return render(

@@ -399,6 +399,53 @@ def test_query_counts_of_review_and_receipt_do_not_grow(client, django_assert_ma
         assert client.get(receipt).status_code == 200
 
 
+def journey_query_counts(**overrides):
+    """SQL queries of each step of the public journey (bench/server_bench.py's
+    six requests) for a new visitor, the site data and the blank form already
+    in the caches, as every visitor but the first finds them."""
+    Client().get(FORM)
+    data = answers(**overrides)
+    visitor = Client()
+    counts = {}
+
+    def step(name, request):
+        with CaptureQueriesContext(connection) as queries:
+            response = request()
+        assert response.status_code in (200, 302), (name, response.status_code)
+        counts[name] = len(queries)
+        return response
+
+    step("form", lambda: visitor.get(FORM))
+    step("answers", lambda: visitor.post(FORM, data))
+    step("review", lambda: visitor.get(REVIEW))
+    draft_id = draft(visitor)["id"]
+    done = step("submit", lambda: visitor.post(REVIEW, {"draft": draft_id}))["Location"]
+    step("done", lambda: visitor.get(done))
+    step("receipt", lambda: visitor.get(done.replace("/done/", "/receipt/")))
+    return counts
+
+
+# Sessions are in the database here (a query to read one; a savepoint, an
+# INSERT or UPDATE and a release to save it), each test runs in a transaction
+# (so each constraint is checked in a savepoint) and nothing runs after commit:
+# in production (Redis, PostgreSQL) the same steps take 0, 5, 6, 36 (8 of them
+# the outbox's, after commit), 1 and 2 queries.
+JOURNEY_QUERIES = {"form": 0, "answers": 11, "review": 9, "submit": 40, "done": 2, "receipt": 3}
+
+
+def test_each_step_of_the_journey_has_a_constant_number_of_queries():
+    services.create_registration(registration_data())  # this year's reference counter exists
+    one = str(HighRiskOperation.objects.first().pk)
+    assert journey_query_counts(high_risk_operations=[one]) == JOURNEY_QUERIES
+    street = Street.objects.create(name="测试街道", code="350206099", sort_order=9)
+    for number in range(30):
+        Community.objects.create(street=street, name=f"测试社区{number}")
+        WorkCategory.objects.create(kind="sporadic", name=f"测试类别{number}")
+        HighRiskOperation.objects.create(code=f"test-{number}", name=f"测试作业{number}")
+    every = [str(pk) for pk in HighRiskOperation.objects.values_list("pk", flat=True)]
+    assert journey_query_counts(address="湖里区示例路2号", high_risk_operations=every) == JOURNEY_QUERIES
+
+
 # Who may see what
 
 
