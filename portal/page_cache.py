@@ -206,10 +206,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _public_read(request):
+        if request.path_info.startswith("/admin/"):
             return self.get_response(request)
+        # Read once for the whole request (a POST reads site data too, e.g. the settings).
         reset = _request_generation.set(generation())
         try:
+            if not _public_read(request):
+                return self.get_response(request)
             timeout = page_cache_seconds()
             if timeout and _anonymous(request):
                 return self._serve(request, timeout)

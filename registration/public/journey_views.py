@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
+from portal.models import PortalSettings
 from portal.uploads import STORAGE_MESSAGE, StorageUnavailable
 
 from .. import services
@@ -67,7 +68,13 @@ class Journey:
     def form(self, data=None, files=None, **kwargs):
         known_id_number = self.registration.contractor_id_number if self.registration else ""
         return RegistrationForm(
-            data, files, staged=self.draft.files, existing=self.existing, known_id_number=known_id_number, **kwargs
+            data,
+            files,
+            staged=self.draft.files,
+            existing=self.existing,
+            known_id_number=known_id_number,
+            portal_settings=PortalSettings.load(self.request),  # the page's footer reads the same
+            **kwargs,
         )
 
     def initial(self):
