@@ -419,3 +419,18 @@ def test_memoised_keeps_a_bounded_number_of_values():
     assert (
         page_cache.memoised(f"test-{page_cache.MEMO_SIZE * 2 - 1}", lambda: "rebuilt") == page_cache.MEMO_SIZE * 2 - 1
     )
+
+
+def test_the_menu_of_every_other_view_shows_a_change_at_once(client, site, editor_commits):
+    """The menu's links are kept in each process until a purge (portal.pages.menu_links)."""
+    for _ in range(2):
+        assert "关于纳管" not in client.get("/register/status/").content.decode()
+    with editor_commits():
+        make_standard_page(site["home"], "about", "关于纳管", show_in_menus=True)
+    assert "关于纳管" in client.get("/register/status/").content.decode()
+    faq = site["faq"]
+    faq.title = "新的标题"
+    with editor_commits():
+        faq.save_revision().publish()
+    html = client.get("/register/status/").content.decode()
+    assert "新的标题" in html and "常见问题" not in html

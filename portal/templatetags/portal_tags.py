@@ -7,25 +7,23 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 from portal.page_cache import memoised
-from portal.pages import ancestors, menu_pages
+from portal.pages import ancestors, menu_links
 
 register = template.Library()
 
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
-    """Top-level pages marked 'show in menus', from the cache (portal.pages)."""
+    """Top-level pages marked 'show in menus', from memory (portal.pages.menu_links)."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
-    pages = menu_pages(site) if site else []
+    links = menu_links(request, site) if site else []
     page = context.get("page")
     path = request.path if request else ""
     # The two services people come for, always in the menu (a phone shows every entry).
     register_url, status_url = reverse("registration:form"), reverse("registration:status")
     return {
-        # For {% pageurl %}: the site root paths are then read once per request, not once per item.
-        "request": request,
-        "menu_pages": pages,
+        "menu_links": links,
         "current_path": path,
         "current_url_path": page.url_path if page is not None else "",
         "register_url": register_url,
