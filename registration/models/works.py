@@ -284,7 +284,11 @@ class Registration(models.Model):
         ordering = ["-submitted_at", "-pk"]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
-        indexes = [models.Index(fields=["street", "status", "-submitted_at"])]
+        indexes = [
+            models.Index(fields=["street", "status", "-submitted_at"]),
+            # The review page's "already registered?" check (services.open_registrations_like).
+            models.Index(fields=["owner_mobile", "address"], name="registration_owner_addr_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(planned_end__gte=models.F("planned_start")),
