@@ -16,9 +16,11 @@ document, media file, site, view restriction or a model listed in
 afresh on its next request, on every app server at once. Old entries expire.
 """
 
+import collections
 import contextvars
 import hashlib
 import logging
+import threading
 import uuid
 
 from django.apps import apps
@@ -110,6 +112,35 @@ def cached(name, build, timeout=None):
     return value
 
 
+# What ``memoised`` keeps in this process: (generation, name) -> value, oldest first.
+MEMO_SIZE = 32
+_memo = collections.OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def memoised(name, build):
+    """``build()``, kept in this process's memory until the next purge: for
+    what every visitor gets alike and costs far more to make than to keep,
+    such as the HTML of a blank form. Unlike ``cached`` it is never shared,
+    so a deployment (new code, new templates) starts afresh, while a purge
+    still reaches every process at once (the generation is in the key). At
+    most MEMO_SIZE values are kept; ``name`` must say everything the value
+    depends on besides what a purge covers."""
+    if not getattr(settings, "SITE_DATA_CACHE", True):
+        return build()
+    key = (generation(), name)
+    with _memo_lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            return _memo[key]
+    value = build()
+    with _memo_lock:
+        _memo[key] = value
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return value
+
+
 def allow(request, page):
     """Called for every Wagtail page served: the response may be stored unless
     the page class says ``page_cache = False``."""
@@ -175,10 +206,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _public_read(request):
+        if request.path_info.startswith("/admin/"):
             return self.get_response(request)
+        # Read once for the whole request (a POST reads site data too, e.g. the settings).
         reset = _request_generation.set(generation())
         try:
+            if not _public_read(request):
+                return self.get_response(request)
             timeout = page_cache_seconds()
             if timeout and _anonymous(request):
                 return self._serve(request, timeout)

@@ -8,7 +8,7 @@ from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.models.sites import get_site_for_hostname
 
-from .page_cache import cached
+from .page_cache import cached, memoised
 
 
 def _site_for(hostname, port):
@@ -53,6 +53,16 @@ def menu_pages(site):
     return cached(
         f"menu:{site.pk}",
         lambda: list(public(site.root_page.get_children().live().in_menu()).only("title", "url_path", "path", "depth")),
+    )
+
+
+def menu_links(request, site):
+    """(address, title, url_path) of each menu page, as the menu links to them
+    from this site: the same for every request to it, so kept in this
+    process until the next purge, addresses and all."""
+    return memoised(
+        f"menu-links:{site.pk}",
+        lambda: [(page.get_url(request), page.title, page.url_path) for page in menu_pages(site)],
     )
 
 

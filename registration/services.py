@@ -67,14 +67,19 @@ def allocate_references(count, prefix=None, year=None):
     loads such as the data generator use this; see allocate_reference)."""
     prefix = prefix or PortalSettings.load().reference_prefix
     year = year or timezone.localdate().year
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
-        except IntegrityError:  # created by a concurrent request just now
-            pass
-        ReferenceCounter.objects.filter(prefix=prefix, year=year).update(last_number=F("last_number") + count)
-        last = ReferenceCounter.objects.values_list("last_number", flat=True).get(prefix=prefix, year=year)
+    counter = ReferenceCounter.objects.filter(prefix=prefix, year=year)
+    # Part of the caller's transaction if there is one (no savepoint: a
+    # failure here fails the whole registration anyway), else its own.
+    with transaction.atomic(savepoint=False):
+        if not counter.update(last_number=F("last_number") + count):
+            # The first number of this prefix and year.
+            try:
+                with transaction.atomic():
+                    ReferenceCounter.objects.create(prefix=prefix, year=year)
+            except IntegrityError:  # created by a concurrent request just now
+                pass
+            counter.update(last_number=F("last_number") + count)
+        last = counter.values_list("last_number", flat=True).get()
     return [f"{prefix}-{year}-{number:06d}" for number in range(last - count + 1, last + 1)]
 
 
@@ -175,13 +180,12 @@ def create_registration(data, files=(), *, entered_by=None, actor_label=None, dr
 
 
 def _create(data, files, entered_by, actor_label, draft_id):
+    registration = Registration(entered_by=entered_by, commitment_accepted_at=timezone.now(), draft_id=draft_id or None)
+    _apply(registration, data)
+    # Checked before the transaction: inside it, each constraint's check would need a savepoint.
+    registration.full_clean(exclude=["reference", "verify_token", "registrant_mobile", "draft_id"])
     with transaction.atomic():
-        registration = Registration(
-            entered_by=entered_by, commitment_accepted_at=timezone.now(), draft_id=draft_id or None
-        )
-        _apply(registration, data)
         registration.reference = allocate_reference()
-        registration.full_clean(exclude=["reference", "verify_token", "registrant_mobile", "draft_id"])
         registration.save()
         registration.high_risk_operations.set(data.get("high_risk_operations") or [])
         save_attachments(registration, files)
@@ -311,12 +315,17 @@ def remember_access(request, registration):
     request.session[SESSION_KEY] = grants[-MAX_SESSION_GRANTS:]
 
 
-def accessible_registration(request, reference):
-    """The registration if this session may see it, else None."""
+def accessible_registration(request, reference, registrations=None):
+    """The registration if this session may see it, else None. ``registrations``:
+    a queryset of Registration to read it from, e.g. with the related rows a page shows."""
     grants = request.session.get(SESSION_KEY, [])
     if not grants:
         return None
-    return Registration.objects.filter(pk__in=grants, reference=reference).first()
+    return (
+        (registrations if registrations is not None else Registration.objects)
+        .filter(pk__in=grants, reference=reference)
+        .first()
+    )
 
 
 def registration_rate(works):

@@ -390,3 +390,47 @@ def test_the_purge_command_after_a_deploy(client, site):
     cached_twice(client, "/faq/")
     call_command("purge_page_cache", stdout=io.StringIO())
     assert state(client.get("/faq/")) == "miss"
+
+
+def test_memoised_values_last_until_a_purge(settings):
+    """portal.page_cache.memoised (the registration form's blank fields): kept
+    in the process, rebuilt after a purge, never kept without SITE_DATA_CACHE."""
+    from portal import page_cache
+
+    built = []
+
+    def build():
+        built.append(len(built) + 1)
+        return built[-1]
+
+    assert page_cache.memoised("test-value", build) == page_cache.memoised("test-value", build) == 1
+    page_cache.purge()
+    assert page_cache.memoised("test-value", build) == page_cache.memoised("test-value", build) == 2
+    settings.SITE_DATA_CACHE = False
+    assert [page_cache.memoised("test-value", build) for _ in range(2)] == [3, 4]
+
+
+def test_memoised_keeps_a_bounded_number_of_values():
+    from portal import page_cache
+
+    for number in range(page_cache.MEMO_SIZE * 2):
+        assert page_cache.memoised(f"test-{number}", lambda number=number: number) == number
+    assert len(page_cache._memo) == page_cache.MEMO_SIZE
+    assert (
+        page_cache.memoised(f"test-{page_cache.MEMO_SIZE * 2 - 1}", lambda: "rebuilt") == page_cache.MEMO_SIZE * 2 - 1
+    )
+
+
+def test_the_menu_of_every_other_view_shows_a_change_at_once(client, site, editor_commits):
+    """The menu's links are kept in each process until a purge (portal.pages.menu_links)."""
+    for _ in range(2):
+        assert "关于纳管" not in client.get("/register/status/").content.decode()
+    with editor_commits():
+        make_standard_page(site["home"], "about", "关于纳管", show_in_menus=True)
+    assert "关于纳管" in client.get("/register/status/").content.decode()
+    faq = site["faq"]
+    faq.title = "新的标题"
+    with editor_commits():
+        faq.save_revision().publish()
+    html = client.get("/register/status/").content.decode()
+    assert "新的标题" in html and "常见问题" not in html

@@ -185,6 +185,10 @@ SITE_DATA_CACHE = True
 # page cache (pages, settings, images, documents and media always do).
 PAGE_CACHE_PURGE_MODELS = [
     "portal.Street",
+    # The registration form's lists (its blank fields are kept until a purge).
+    "portal.Community",
+    "registration.WorkCategory",
+    "registration.HighRiskOperation",
     "training.TrainingSession",
     "training.Topic",
     "training.AudienceRole",

@@ -1,26 +1,29 @@
 import segno
+from crispy_forms.templatetags.crispy_forms_tags import CrispyFormNode
 from django import template
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
-from portal.pages import ancestors, menu_pages
+from portal.page_cache import memoised
+from portal.pages import ancestors, menu_links
 
 register = template.Library()
 
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
-    """Top-level pages marked 'show in menus', from the cache (portal.pages)."""
+    """Top-level pages marked 'show in menus', from memory (portal.pages.menu_links)."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
-    pages = menu_pages(site) if site else []
+    links = menu_links(request, site) if site else []
     page = context.get("page")
     path = request.path if request else ""
     # The two services people come for, always in the menu (a phone shows every entry).
     register_url, status_url = reverse("registration:form"), reverse("registration:status")
     return {
-        "menu_pages": pages,
+        "menu_links": links,
         "current_path": path,
         "current_url_path": page.url_path if page is not None else "",
         "register_url": register_url,
@@ -28,6 +31,35 @@ def main_menu(context):
         "in_lookup": path.startswith(status_url),
         "in_register": path.startswith(register_url) and not path.startswith(status_url),
     }
+
+
+class SharedCrispyFormNode(template.Node):
+    def __init__(self, form):
+        self.form = template.Variable(form)
+        self.crispy = CrispyFormNode(form, None)
+
+    def render(self, context):
+        form = self.form.resolve(context)
+        key = form.shared_html_key() if hasattr(form, "shared_html_key") else None
+        if key is None:
+            return self.crispy.render(context)
+        request = context.get("request")
+        host = request.get_host() if request is not None else ""
+        name = f"crispy:{key}:{translation.get_language()}:{host}"
+        return memoised(name, lambda: self.crispy.render(context))
+
+
+@register.tag
+def crispy_shared(parser, token):
+    """``{% crispy_shared form %}``: ``{% crispy form %}``, except that a form
+    whose HTML is the same for every visitor says so (its ``shared_html_key()``
+    is not None) and is then rendered once per process until the next purge
+    (portal.page_cache.memoised), per language and host."""
+    try:
+        _tag, form = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("{% crispy_shared form %} takes one form") from None
+    return SharedCrispyFormNode(form)
 
 
 @register.inclusion_tag("includes/breadcrumbs.html")

@@ -11,7 +11,7 @@ def test_cache_url_defaults_to_local_memory():
 
 def test_cache_url_redis():
     cache = cache_from_url("redis://127.0.0.1:6379/1")
-    assert cache == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/1"}
+    assert cache == {"BACKEND": "portal.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/1"}
 
 
 def test_cache_url_unknown_scheme_is_refused():

@@ -289,6 +289,8 @@ class Registration(models.Model):
             models.Index(fields=["street", "status", "-submitted_at"]),
             # A street's works as an index-only scan, for the joins of a street's figures.
             models.Index(fields=["street", "id"], name="registration_street_ids"),
+            # The review page's "already registered?" check (services.open_registrations_like).
+            models.Index(fields=["owner_mobile", "address"], name="registration_owner_addr_idx"),
         ]
         constraints = [
             models.CheckConstraint(

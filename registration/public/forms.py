@@ -440,6 +440,32 @@ class RegistrationForm(forms.ModelForm):
             del fields["remove_files"]
         name_field_errors(self)
 
+    def shared_html_key(self):
+        """The fields of a new registration's empty form are the same for
+        everyone: the lists (categories, streets, communities, high-risk
+        operations; a change to one purges, see PAGE_CACHE_PURGE_MODELS), the
+        settings and the dates allowed today. Then this says what else the
+        HTML depends on, for {% crispy_shared %}; once anything is answered,
+        staged, known or wrong, it is None and the form is rendered afresh."""
+        if self.is_bound or self.initial or self.staged or self.existing or self.fields["contractor_id_number"].known:
+            return None
+        return f"{type(self).__module__}.{type(self).__qualname__}:{self.today.isoformat()}"
+
+    def _get_validation_exclusions(self):
+        """Django's, plus the foreign keys chosen in a list: each such field
+        has fetched its row from its own queryset (as strict as the model's
+        rule; stricter for categories), and the model's check would read
+        every row again. A foreign key in a unique check stays in."""
+        exclude = super()._get_validation_exclusions()
+        unique = {name for check in Registration._meta.total_unique_constraints for name in check.fields}
+        unique.update(name for together in Registration._meta.unique_together for name in together)
+        exclude.update(
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, forms.ModelChoiceField) and name not in unique
+        )
+        return exclude
+
     def _shown_categories(self):
         """The categories offered, fetched once however often the page needs them."""
         if not hasattr(self, "_categories"):
@@ -609,9 +635,9 @@ class RegistrationForm(forms.ModelForm):
     @staticmethod
     def _display(field, value):
         if isinstance(value, models.Model):
-            return getattr(value, "name", str(value))
+            return _name(value)
         if isinstance(value, (models.QuerySet, list)):
-            return "、".join(getattr(item, "name", str(item)) for item in value) or _("None")
+            return "、".join(_name(item) for item in value) or _("None")
         if isinstance(field, forms.BooleanField):
             return _("Accepted") if value else _("Not accepted")
         if isinstance(field, forms.ChoiceField):
@@ -621,6 +647,12 @@ class RegistrationForm(forms.ModelForm):
         if isinstance(value, Decimal):
             return floatformat(value, -2)
         return value if value not in ("", None) else _("Not given")
+
+
+def _name(obj):
+    """A chosen row by its name (str() only when it has none: a community's
+    str() names its street too, which would cost a query)."""
+    return obj.name if hasattr(obj, "name") else str(obj)
 
 
 def serialise_answers(values):

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
+from portal.models import PortalSettings
 from portal.uploads import STORAGE_MESSAGE, StorageUnavailable
 
 from .. import services
@@ -67,7 +68,13 @@ class Journey:
     def form(self, data=None, files=None, **kwargs):
         known_id_number = self.registration.contractor_id_number if self.registration else ""
         return RegistrationForm(
-            data, files, staged=self.draft.files, existing=self.existing, known_id_number=known_id_number, **kwargs
+            data,
+            files,
+            staged=self.draft.files,
+            existing=self.existing,
+            known_id_number=known_id_number,
+            portal_settings=PortalSettings.load(self.request),  # the page's footer reads the same
+            **kwargs,
         )
 
     def initial(self):
@@ -85,10 +92,8 @@ class Journey:
 
         A new registration's draft may be submitted by two requests at once
         (double tap, two tabs): the first saves it, the other finds what it
-        became, even if the first has already removed the staged files."""
-        if not self.registration and (done := services.registration_for_draft(self.draft.id)):
-            self.draft.finish(done.reference)
-            return done
+        became (services.create_registration looks for it first), even if the
+        first has already removed the staged files."""
         try:
             uploads = self.draft.uploads()
         except FileNotFoundError:
@@ -118,8 +123,8 @@ def _just_submitted(request, journey):
     return render(request, "registration/already_submitted.html", {"registration": registration})
 
 
-def _accessible_or_404(request, reference):
-    registration = services.accessible_registration(request, reference)
+def _accessible_or_404(request, reference, registrations=None):
+    registration = services.accessible_registration(request, reference, registrations)
     if registration is None:
         raise Http404
     return registration
@@ -273,7 +278,7 @@ def review_view(request, reference=None):
 @never_cache
 @require_safe
 def done(request, reference):
-    registration = _accessible_or_404(request, reference)
+    registration = _accessible_or_404(request, reference, Registration.objects.select_related("street"))
     return render(
         request,
         "registration/done.html",
@@ -287,10 +292,10 @@ def done(request, reference):
 @never_cache
 @require_safe
 def receipt(request, reference):
-    registration = (
-        Registration.objects.select_related("category", "street", "community")
-        .prefetch_related("high_risk_operations")
-        .get(pk=_accessible_or_404(request, reference).pk)
+    registration = _accessible_or_404(
+        request,
+        reference,
+        Registration.objects.select_related("category", "street", "community").prefetch_related("high_risk_operations"),
     )
     verify_path = reverse("registration:verify", args=[registration.verify_token])
     return render(
