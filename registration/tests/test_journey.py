@@ -299,25 +299,31 @@ def test_back_and_submit_again_creates_no_second_registration(client):
     assert Registration.objects.count() == 1
 
 
-def test_a_second_request_that_still_holds_the_draft_lands_on_the_same_registration(client):
-    """Two tabs (or a double tap) whose sessions both still hold the draft, its
-    staged photo already moved by the first submit: one registration, and the
-    second request is sent to the same confirmation, not an error page."""
+def submit_twice_from_one_session(client):
+    """Submit, then submit again with the session as it was before the first
+    (a second tab, a double tap): the two responses."""
     from importlib import import_module
 
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
-    files_before = private_files()
-    fill(client, files={"photos": [photo()]})
-    assert len(draft(client)["files"]) == 1
     key = client.session.session_key
     before = dict(SessionStore(session_key=key).load())
     first = submit(client)
-    assert not [path for path in private_files() - files_before if "staging" in str(path)]  # the photo has moved
     stale = SessionStore(session_key=key)
     stale.clear()
     stale.update(before)
     stale.save()
-    again = client.post(REVIEW, {"draft": before[DRAFTS]["new"]["id"]})
+    return first, client.post(REVIEW, {"draft": before[DRAFTS]["new"]["id"]})
+
+
+def test_a_second_request_that_still_holds_the_draft_lands_on_the_same_registration(client):
+    """Two tabs (or a double tap) whose sessions both still hold the draft, its
+    staged photo already moved by the first submit: one registration, and the
+    second request is sent to the same confirmation, not an error page."""
+    files_before = private_files()
+    fill(client, files={"photos": [photo()]})
+    assert len(draft(client)["files"]) == 1
+    first, again = submit_twice_from_one_session(client)
+    assert not [path for path in private_files() - files_before if "staging" in str(path)]  # the photo has moved
     assert again.status_code == 302 and again["Location"] == first["Location"]
     assert Registration.objects.count() == 1
     assert Registration.objects.get().attachments.count() == 1
@@ -327,18 +333,8 @@ def test_a_second_request_that_still_holds_the_draft_lands_on_the_same_registrat
 def test_a_draft_submitted_again_from_a_stale_session_is_the_same_registration(client, with_photo):
     """The second of two requests holding the same draft: its files may still
     be staged or already moved; either way the draft's registration is found."""
-    from importlib import import_module
-
-    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     fill(client, files={"photos": [photo()]} if with_photo else None)
-    key = client.session.session_key
-    before = dict(SessionStore(session_key=key).load())
-    first = submit(client)
-    stale = SessionStore(session_key=key)
-    stale.clear()
-    stale.update(before)
-    stale.save()
-    again = client.post(REVIEW, {"draft": before[DRAFTS]["new"]["id"]})
+    first, again = submit_twice_from_one_session(client)
     assert again.status_code == 302 and again["Location"] == first["Location"]
     assert Registration.objects.count() == 1
     assert Registration.objects.get().attachments.count() == int(with_photo)
