@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/server_bench.py                       # make bench runs this
     .venv/bin/python bench/server_bench.py --backoffice district # + back office at Huli scale (minutes)
-    .venv/bin/python bench/server_bench.py --backoffice city     # once generate_works has --scale city
+    .venv/bin/python bench/server_bench.py --backoffice city     # ×6 Huli (generating it takes 9 to 17 minutes)
 
 Needs PostgreSQL and Redis on this machine; without them it says so and
 exits 0 (so `make bench` still runs the other benches). It:
@@ -238,6 +238,10 @@ def checkin_burst(port, session, database_url, args, shared_address=None):
 BACKOFFICE_ROW = re.compile(r"^\| (officer: GET [^|]+) \| ([\d.]+) \| ([\d.]+) \| (\d*) \|$")
 
 
+def is_download(name):
+    return "export=" in name or "format=xlsx" in name
+
+
 def backoffice(scale, base_url, args):
     """bench/backoffice_bench.py as a logged-in 湖里街道 officer, in its own throwaway database."""
     script = str(BENCH / "backoffice_bench.py")
@@ -267,7 +271,8 @@ def backoffice(scale, base_url, args):
     return {
         "scale": scale,
         "pages": pages,
-        "worst_p95_ms": max((page["p95_ms"] for page in pages.values()), default=None),
+        # The target is for pages; a download (an export) streams for as long as its rows take.
+        "worst_p95_ms": max((page["p95_ms"] for name, page in pages.items() if not is_download(name)), default=None),
         "generated": next((line for line in result.stdout.splitlines() if "generated in" in line), ""),
     }
 
