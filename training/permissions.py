@@ -116,8 +116,14 @@ def visible_attendance(queryset, user):
     """Records of visible sessions, and only of trainees the user may see."""
     from .models import Trainee, TrainingSession
 
-    sessions = visible_sessions(TrainingSession.objects.all(), user)
-    trainees = visible_trainees(Trainee.objects.all(), user)
     if is_district(user):
         return queryset
+    if is_street_officer(user) and not is_trainer(user):
+        # A record of one of their trainees makes its session visible (it has
+        # their trainee), so the trainee's street alone decides: no subquery
+        # over every session's attendance.
+        streets = visible_street_ids(user)
+        return queryset if streets is None else queryset.filter(trainee__street_id__in=streets)
+    sessions = visible_sessions(TrainingSession.objects.all(), user)
+    trainees = visible_trainees(Trainee.objects.all(), user)
     return queryset.filter(session__in=sessions.values("pk"), trainee__in=trainees.values("pk"))

@@ -13,7 +13,7 @@ from registration import roles as registration_roles
 from training import permissions, roles
 from training.models import Attendance, AttendanceStatus, SessionLevel, Trainee, TrainingSession
 
-from .conftest import HULI, JIANGTOU, make_session, make_trainee
+from .conftest import HULI, JIANGTOU, make_session, make_trainee, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,28 @@ def test_who_sees_and_edits_which_sessions(people, roster, session_a):
     assert permissions.can_mark_attendance(people["trainer_a"], session_a)
     assert not permissions.can_mark_attendance(people["trainer_b"], session_a)
     assert not permissions.can_mark_attendance(people["officer_jiangtou"], session_a)
+
+
+def test_visible_attendance_is_of_visible_sessions_and_visible_trainees(people, roster, session_a):
+    """The street officer's short path (their trainees' street alone) keeps
+    the general rule: records of sessions they see, of trainees they see."""
+    huli_session = make_session([people["trainer_b"]], level=SessionLevel.STREET, street_code=HULI)
+    both = people["officer_huli"]
+    both.groups.add(Group.objects.get(name=roles.TRAINER))
+    people["officer_trainer"] = both
+    for session in (session_a, huli_session):
+        for trainee in [*roster["huli"], *roster["jiangtou"], roster["inspector"]]:
+            Attendance.objects.create(session=session, trainee=trainee, status=AttendanceStatus.PRESENT)
+    people["officer_huli"] = make_user("officer_huli_only", roles.STREET_OFFICER, [HULI])
+    records = Attendance.objects.all()
+    for key, user in people.items():
+        sessions = permissions.visible_sessions(TrainingSession.objects.all(), user)
+        trainees = permissions.visible_trainees(Trainee.objects.all(), user)
+        expected = {record for record in records if record.session in sessions and record.trainee in trainees}
+        assert set(permissions.visible_attendance(records, user)) == expected, key
+    huli_trainees = {*roster["huli"], roster["inspector"]}
+    seen = {r.trainee for r in permissions.visible_attendance(records, people["officer_huli"])}
+    assert seen == huli_trainees  # both sessions' records of 湖里's trainees, none of 江头's
 
 
 def test_another_trainers_session_answers_404_and_stays_unchanged(people, roster, session_a, login):
