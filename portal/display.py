@@ -8,6 +8,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 
@@ -36,11 +37,11 @@ def display_value(value):
 class ValueColumn(Column):
     """A listing column showing its value through display_value, with the
     column's label kept on the cell (``data-label``) so a narrow screen can
-    show each row as a card."""
+    show each row as a card. A cell is one format_html, not a template
+    render: a page of 50 works has 550 of them."""
 
-    cell_template_name = "portal/tables/value_cell.html"
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        context["value"] = display_value(context["raw_value"])
-        return context
+    def render_cell_html(self, instance, parent_context):
+        classname = format_html(' class="{}"', self.classname) if self.classname else ""
+        return format_html(
+            '<td{} data-label="{}">{}</td>', classname, self.label, display_value(self.get_value(instance))
+        )

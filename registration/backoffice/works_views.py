@@ -216,8 +216,11 @@ class RegistrationIndexView(LocalSpreadsheetExportMixin, generic.IndexView):
     def get_base_queryset(self):
         works = scoped_works(self.request)
         if self.is_export:
-            works = works.prefetch_related("high_risk_operations").annotate(write_off_reason=write_off_reason())
-        return works
+            return works.prefetch_related("high_risk_operations").annotate(write_off_reason=write_off_reason())
+        # A page is sorted and cut before its street, community and category are
+        # fetched: joined, a search matching 13,000 works at city scale was
+        # planned as nested loops over every match (150 ms instead of 40).
+        return works.select_related(None).prefetch_related("category", "street", "community")
 
     def get_filename(self):
         return f"ledger-{timezone.localdate():%Y%m%d}"
