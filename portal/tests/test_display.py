@@ -25,9 +25,7 @@ class Work:
 def test_a_cell_is_escaped_keeps_its_label_and_class():
     column = ValueColumn("address", label="详细地址", classname="works-col--desk")
     html = column.render_cell_html(Work(address='<b>"湖里"</b>'), {})
-    assert html == (
-        '<td class="works-col--desk" data-label="详细地址">&lt;b&gt;&quot;湖里&quot;&lt;/b&gt;</td>'
-    )
+    assert html == ('<td class="works-col--desk" data-label="详细地址">&lt;b&gt;&quot;湖里&quot;&lt;/b&gt;</td>')
     assert ValueColumn("n", label="未整改隐患").render_cell_html(Work(n=None), {}) == (
         f'<td data-label="未整改隐患">{EMPTY}</td>'
     )
