@@ -220,6 +220,63 @@ class Server:
                 self.kill()
 
 
+NGINX = "/usr/sbin/nginx"
+NGINX_PURGE_MODULE = "/usr/lib/nginx/modules/ngx_http_cache_purge_module.so"
+
+
+def nginx_available():
+    """nginx with the cache purge module (Debian: nginx, libnginx-mod-http-cache-purge)."""
+    return Path(NGINX).exists() and Path(NGINX_PURGE_MODULE).exists()
+
+
+class Nginx:
+    """nginx in the foreground, its ``http { }`` content given, every file under ``tmp``."""
+
+    def __init__(self, http_config, tmp, port):
+        self.tmp, self.port = Path(tmp), port
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        temp_paths = "".join(f"    {kind}_temp_path {self.tmp / kind};\n" for kind in TEMP_PATHS)
+        self.config = self.tmp / "nginx.conf"
+        self.config.write_text(
+            f"load_module {NGINX_PURGE_MODULE};\n"
+            # Started by root, its workers would be nobody, shut out of a private temporary directory.
+            + ("user root;\n" if os.geteuid() == 0 else "")
+            + f"daemon off;\nworker_processes 1;\npid {self.tmp / 'nginx.pid'};\n"
+            + f"error_log {self.tmp / 'error.log'} warn;\n"
+            "events { worker_connections 256; }\n"
+            f"http {{\n    access_log off;\n{temp_paths}{http_config}\n}}\n"
+        )
+        self.process = None
+
+    def start(self, timeout=20):
+        self.process = subprocess.Popen(
+            [NGINX, "-p", str(self.tmp), "-c", str(self.config)],
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.tmp / "stderr.log", "ab"),
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited: {(self.tmp / 'stderr.log').read_text()[-2000:]}")
+            if reachable("127.0.0.1", self.port):
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"nginx did not listen on port {self.port} within {timeout} s")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGQUIT)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+TEMP_PATHS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+
+
 # HTTP
 
 

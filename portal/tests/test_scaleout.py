@@ -58,6 +58,7 @@ FIXTURES = f"""
 import json
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_static.models import StaticDevice
+from wagtail.models import Site
 from home.models import PolicyDocumentPage, VideoPage
 from registration.public.forms import serialise_answers
 from registration.tests.factories import registration_data
@@ -69,6 +70,10 @@ video = VideoPage.objects.live().order_by("pk").first()
 # An editor with a recovery code as second factor (production asks for one).
 editor = get_user_model().objects.create_superuser("scaleout_editor", password=EDITOR_PASSWORD)
 StaticDevice.objects.create(user=editor, name="recovery", confirmed=True).token_set.create(token=EDITOR_CODE)
+# The public host name, as README asks (the front proxy's purge is sent for it).
+site = Site.objects.get(is_default_site=True)
+site.hostname = "127.0.0.1"
+site.save()  # as the admin does: save() also empties Wagtail's cached site root paths
 print(json.dumps({{
     "answers": answers,
     "page": {{"id": page.pk, "url": page.url, "title": page.title}},
@@ -105,7 +110,14 @@ def cluster():
     loopback.flush_redis_db(redis_url)
     moto = servers = None
     try:
-        env = loopback.production_env(database_url, redis_url, tmp / "a", DB_CONN_MAX_AGE=60)
+        purge_port = loopback.free_port()  # the front proxy's purge server (test_nginx_…)
+        env = loopback.production_env(
+            database_url,
+            redis_url,
+            tmp / "a",
+            DB_CONN_MAX_AGE=60,
+            FRONTEND_CACHE_URL=f"http://127.0.0.1:{purge_port}",
+        )
         features = loopback.django_json({**env, **AWS}, FEATURES)
         s3 = "s3" in features["private_storage"].lower() and "s3" in features["default_storage"].lower()
         if s3:
@@ -128,6 +140,7 @@ def cluster():
             "features": features,
             "s3": moto,
             "tmp": tmp,
+            "purge_port": purge_port,
             **fixtures,
         }
     finally:
@@ -292,6 +305,64 @@ def test_the_page_cache_is_shared_and_purged_on_publish(cluster):
     title = f"扩容发布{secrets.token_hex(3)}"
     _publish(cluster, title)
     assert title in b.get(url).text
+
+
+def nginx_http_config(cluster, port):
+    """README's nginx configuration, its addresses those of this cluster: the
+    test runs what the README says (a change there that breaks it fails here)."""
+    readme = (loopback.ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Front proxy cache", 1)[1]
+    config = section.split("```nginx", 1)[1].split("```", 1)[0]
+    for documented, here in {
+        "/var/cache/nginx/huli": str(cluster["tmp"] / "nginx" / "cache"),
+        "10.0.0.11:8000": f"127.0.0.1:{cluster['a'].port}",
+        "10.0.0.12:8000": f"127.0.0.1:{cluster['b'].port}",
+        "listen 443 ssl;": f"listen 127.0.0.1:{port};",
+        "listen 10.0.0.10:8080;": f"listen 127.0.0.1:{cluster['purge_port']};",
+        "allow 10.0.0.11;": "allow 127.0.0.1;",
+        "allow 10.0.0.12;": "",
+    }.items():
+        assert documented in config, f"README's nginx configuration no longer has {documented!r}"
+        config = config.replace(documented, here)
+    return config
+
+
+@pytest.fixture(scope="module")
+def front_proxy(cluster):
+    if not loopback.nginx_available():
+        pytest.skip("needs nginx and its cache purge module (.ci/run installs them)")
+    if not cluster["features"]["page_cache"]:
+        pytest.skip("the front proxy keeps only what the page cache marks (X-Accel-Expires)")
+    port = loopback.free_port()
+    nginx = loopback.Nginx(nginx_http_config(cluster, port), cluster["tmp"] / "nginx", port).start()
+    try:
+        yield nginx
+    finally:
+        nginx.stop()
+
+
+def test_nginx_as_documented_keeps_public_pages_and_is_purged_on_publish(cluster, front_proxy):
+    url = cluster["page"]["url"]
+    visitor = loopback.Client(front_proxy.port, _address())
+    statuses = [visitor.get(url).headers.get("x-cache-status") for _ in range(3)]
+    assert statuses[-1] == "HIT", statuses  # kept after the first (or second) visit
+    title = f"前端缓存{secrets.token_hex(3)}"
+    _publish(cluster, title)  # the site sends PURGE to FRONTEND_CACHE_URL after the commit
+    response = visitor.get(url)
+    assert response.headers.get("x-cache-status") == "MISS" and title in response.text
+    assert visitor.get(url).headers.get("x-cache-status") == "HIT"
+
+
+def test_nginx_as_documented_never_keeps_forms_or_a_visitor_with_a_session(cluster, front_proxy):
+    form = loopback.Client(front_proxy.port, _address())
+    for _ in range(2):
+        response = form.get("/register/")
+        assert response.status == 200 and response.headers.get("x-cache-status") != "HIT"
+        assert "x-accel-expires" not in response.headers
+    for _ in range(2):  # the site drops an unknown session's cookie: send it each time
+        signed_in = loopback.Client(front_proxy.port, _address())
+        signed_in.cookies["sessionid"] = "a-session"
+        assert signed_in.get(cluster["page"]["url"]).headers.get("x-cache-status") == "BYPASS"
 
 
 def test_a_rate_limit_reached_on_a_refuses_on_b(cluster):
