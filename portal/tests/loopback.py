@@ -163,8 +163,46 @@ def free_port():
         return sock.getsockname()[1]
 
 
-class Server:
-    """gunicorn serving portal.wsgi on 127.0.0.1:port, in its own process group."""
+class Daemon:
+    """A server in its own process group on 127.0.0.1:port: started, waited
+    for until ``ready()``, stopped (its workers with it)."""
+
+    name = "server"
+    stop_signal = signal.SIGTERM
+
+    def _wait_until_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}: {self.exit_details()}")
+            try:
+                if self.ready():
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"{self.name} did not answer on port {self.port} within {timeout} s")
+
+    def kill(self):
+        """SIGKILL the master and its workers at once: a crashed machine."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, self.stop_signal)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class Server(Daemon):
+    """gunicorn serving portal.wsgi."""
+
+    name = "gunicorn"
 
     def __init__(self, env, port=None, workers=3, log=None):
         self.env, self.port, self.workers = env, port or free_port(), workers
@@ -192,32 +230,13 @@ class Server:
             stderr=output,
             start_new_session=True,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode} (log: {self.log})")
-            try:
-                if Client(self.port).get("/healthz").status == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not answer on port {self.port} within {timeout} s")
+        return self._wait_until_ready(timeout)
 
-    def kill(self):
-        """SIGKILL the master and its workers at once: a crashed machine."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
+    def ready(self):
+        return Client(self.port).get("/healthz").status == 200
 
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+    def exit_details(self):
+        return f"log: {self.log}"
 
 
 NGINX = "/usr/sbin/nginx"
@@ -229,8 +248,11 @@ def nginx_available():
     return Path(NGINX).exists() and Path(NGINX_PURGE_MODULE).exists()
 
 
-class Nginx:
+class Nginx(Daemon):
     """nginx in the foreground, its ``http { }`` content given, every file under ``tmp``."""
+
+    name = "nginx"
+    stop_signal = signal.SIGQUIT  # graceful
 
     def __init__(self, http_config, tmp, port):
         self.tmp, self.port = Path(tmp), port
@@ -255,23 +277,13 @@ class Nginx:
             stderr=open(self.tmp / "stderr.log", "ab"),
             start_new_session=True,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nginx exited: {(self.tmp / 'stderr.log').read_text()[-2000:]}")
-            if reachable("127.0.0.1", self.port):
-                return self
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"nginx did not listen on port {self.port} within {timeout} s")
+        return self._wait_until_ready(timeout)
 
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGQUIT)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+    def ready(self):
+        return reachable("127.0.0.1", self.port)
+
+    def exit_details(self):
+        return (self.tmp / "stderr.log").read_text()[-2000:]
 
 
 TEMP_PATHS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
