@@ -48,6 +48,7 @@ from registration.models import (
     Registration,
     Status,
     StatusChange,
+    StatusTally,
     WorkActivity,
     WorkKind,
 )
@@ -207,7 +208,8 @@ def coverage(user, period, street_ids=()):
 
 
 def tallies_kept():
-    """Whether the database keeps InspectionTally and WorkActivity (PostgreSQL's triggers, migrations 0016 and 0019)."""
+    """Whether the database keeps InspectionTally, WorkActivity and StatusTally
+    (PostgreSQL's triggers, migrations 0016, 0019 and 0023)."""
     return connection.vendor == "postgresql"
 
 
@@ -221,6 +223,16 @@ def inspection_count(user, period, street_ids=()):
         tallies = tallies_in(user, street_ids).filter(period.days("day"))
         return tallies.aggregate(n=Sum("inspections"))["n"] or 0
     return of_works(Inspection, user, street_ids).filter(period.moments("inspected_at")).count()
+
+
+def status_change_counts(user, period, street_ids, statuses):
+    """{status: changes to it in the period}: summed from the daily tallies where kept."""
+    if tallies_kept():
+        tallies = in_streets(StatusTally.objects.all(), user, street_ids, scope_registrations, "street_id")
+        counted = tallies.filter(period.days("day"), to_status__in=statuses).values_list("to_status")
+        return dict(counted.order_by().annotate(n=Sum("changes")))
+    changes = of_works(StatusChange, user, street_ids).filter(period.moments("created_at"), to_status__in=statuses)
+    return dict(changes.order_by().values_list("to_status").annotate(n=Count("pk")))
 
 
 def figures(user, period, street_ids=()):
@@ -254,13 +266,7 @@ def figures(user, period, street_ids=()):
 
     result.works_under_way, result.works_inspected = coverage(user, period, street_ids)
 
-    changes = dict(
-        of_works(StatusChange, user, street_ids)
-        .filter(period.moments("created_at"), to_status__in=(Status.COMPLETED, Status.STOPPED))
-        .order_by()
-        .values_list("to_status")
-        .annotate(n=Count("pk"))
-    )
+    changes = status_change_counts(user, period, street_ids, (Status.COMPLETED, Status.STOPPED))
     result.write_offs, result.stop_work_orders = changes.get(Status.COMPLETED, 0), changes.get(Status.STOPPED, 0)
     result.referrals = of_works(EnforcementReferral, user, street_ids).filter(period.moments("referred_at")).count()
 

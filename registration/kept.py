@@ -1,5 +1,5 @@
 """Rebuilding the tables PostgreSQL's triggers keep from other rows
-(InspectionTally, migration 0016; WorkActivity, migration 0019). They are
+(InspectionTally, migration 0016; WorkActivity, 0019; StatusTally, 0023). They are
 not backed up: after a restore (portal/backups.py) they are filled anew from
 the works, status changes and inspections, as their migrations first did."""
 
@@ -11,6 +11,11 @@ REBUILD = {
         INSERT INTO registration_inspectiontally (street_id, day, inspections)
         SELECT r.street_id, {_DAY}, count(*)
         FROM registration_inspection i JOIN registration_registration r ON r.id = i.registration_id GROUP BY 1, 2
+    """,
+    "registration_statustally": """
+        INSERT INTO registration_statustally (street_id, day, to_status, changes)
+        SELECT r.street_id, (s.created_at AT TIME ZONE 'Asia/Shanghai')::date, s.to_status, count(*)
+        FROM registration_statuschange s JOIN registration_registration r ON r.id = s.registration_id GROUP BY 1, 2, 3
     """,
     "registration_workactivity": f"""
         INSERT INTO registration_workactivity

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from evaluation import figures as figures_module
 from evaluation.figures import Period, figures, lines
 from portal.exports import LOCAL_TZ
 from registration import roles
@@ -230,6 +231,16 @@ def test_the_figures_reconcile_with_direct_queries(people, scene):
             session__starts_at__lt=end,
         ).count()
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the kept tables are PostgreSQL's (triggers)")
+def test_the_kept_tables_give_the_figures_the_records_give(people, scene, monkeypatch):
+    """InspectionTally, WorkActivity and StatusTally against the counts of the rows they keep."""
+    roles_ = ("district", "officer_huli", "officer_jiangtou")
+    periods = (PERIOD, PERIOD.year_before(), Period(datetime.date(YEAR, 3, 1), datetime.date(YEAR, 3, 31)))
+    kept = [figures(people[role], period) for role in roles_ for period in periods]
+    monkeypatch.setattr(figures_module, "tallies_kept", lambda: False)
+    assert [figures(people[role], period) for role in roles_ for period in periods] == kept
 
 
 def test_a_street_officer_gets_their_street_only(people, scene):

@@ -177,7 +177,11 @@ def derived_rows():
             "SELECT registration_id, date_trunc('milliseconds', accepted_at), date_trunc('milliseconds', ended_at), "
             "inspected_days::text FROM registration_workactivity"
         )
-        return tallies, sorted(cursor.fetchall())
+        activity = sorted(cursor.fetchall())
+        cursor.execute(
+            "SELECT street_id, day, to_status, changes FROM registration_statustally WHERE changes <> 0 ORDER BY 1, 2, 3"
+        )
+        return tallies, activity, cursor.fetchall()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -186,7 +190,7 @@ def test_the_rows_kept_by_triggers_are_rebuilt_by_a_restore(some_data, tmp_path,
     wrong): the restore fills them from the works, status changes and inspections."""
     from django.db import connection
 
-    from registration.models import Inspection, InspectionTally, Status, WorkActivity
+    from registration.models import Inspection, InspectionTally, Status, StatusTally, WorkActivity
 
     if connection.vendor != "postgresql":
         pytest.skip("the triggers and their tables are PostgreSQL's")
@@ -194,12 +198,13 @@ def test_the_rows_kept_by_triggers_are_rebuilt_by_a_restore(some_data, tmp_path,
     services.change_status(some_data, Status.UNDER_WAY, by=inspector)
     Inspection.objects.create(registration=some_data, inspector=inspector, result="no_hazard")
     before = derived_rows()
-    assert before[0] and before[1][0][1] is not None and before[1][0][3] != "{}"
+    assert before[0] and before[1][0][1] is not None and before[1][0][3] != "{}" and before[2]
     archive = backups.create(tmp_path)
     manifest = json.loads(tarfile.open(archive).extractfile(backups.MANIFEST).read())
     assert "registration.workactivity" not in manifest["rows"]
 
     call_command("flush", interactive=False, verbosity=0)
     assert not WorkActivity.objects.exists() and not InspectionTally.objects.exists()
+    assert not StatusTally.objects.exists()
     call_command("restore", str(archive), yes=True, stdout=io.StringIO())
     assert derived_rows() == before

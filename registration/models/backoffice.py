@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .works import Registration, private_storage
+from .works import Registration, Status, private_storage
 
 __all__ = [
     "EnforcementReferral",
@@ -18,6 +18,7 @@ __all__ = [
     "OpenedVia",
     "OutboundMessage",
     "OutboxStatus",
+    "StatusTally",
     "WorkActivity",
 ]
 
@@ -101,6 +102,25 @@ class InspectionTally(KeptByTriggers, models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["street", "day"], name="inspection_tally_street_day")]
         indexes = [models.Index(fields=["day", "street"], name="inspection_tally_day")]
+
+
+class StatusTally(KeptByTriggers, models.Model):
+    """The status changes per street, day (in Xiamen) and new status, kept by
+    PostgreSQL triggers (migration 0023) as InspectionTally is. The evaluation's
+    write-offs and stop-work orders sum these rows instead of joining a street's
+    status changes with its works; on SQLite the table stays empty and they are
+    counted from the status changes."""
+
+    street = models.ForeignKey("portal.Street", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    changes = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["street", "day", "to_status"], name="status_tally_street_day_status")
+        ]
+        indexes = [models.Index(fields=["day", "street"], name="status_tally_day")]
 
 
 class WorkActivity(KeptByTriggers, models.Model):
