@@ -267,7 +267,7 @@ class Registration(models.Model):
     )
     # Empty only on a found-unregistered record the owner has not completed yet.
     commitment_accepted_at = models.DateTimeField(_("safety commitment accepted at"), null=True, blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Set when the retention period had passed and the personal data were removed (retention.py).
     anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True, editable=False)
@@ -291,6 +291,11 @@ class Registration(models.Model):
             models.Index(fields=["street", "id"], name="registration_street_ids"),
             # The review page's "already registered?" check (services.open_registrations_like).
             models.Index(fields=["owner_mobile", "address"], name="registration_owner_addr_idx"),
+            # The works submitted in a period by kind, status and origin (the figures, the
+            # dashboard's charts and panel, counted by id) as an index-only scan; it also orders the list.
+            models.Index(
+                fields=["submitted_at"], include=["kind", "status", "origin", "id"], name="registration_submitted_cover"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
